@@ -1,0 +1,58 @@
+# Sintas. `make demo` and `make test` do all the set-up on a fresh machine with python3 and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+DEMO_SURVIVORS ?= 60
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test e2e lint bench messages install migrate seed serve clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled translations are build products (not committed): built from locale/*.po.
+locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: install locale/id/LC_MESSAGES/django.mo
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_regions
+
+seed: migrate
+	$(PY) manage.py seed --survivors $(DEMO_SURVIVORS) --demo-accounts var/demo-accounts.json
+
+demo: seed
+	$(PY) manage.py demo_accounts var/demo-accounts.json
+	@echo "Sintas is starting at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: install locale/id/LC_MESSAGES/django.mo
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/pytest -q
+
+e2e: install locale/id/LC_MESSAGES/django.mo
+	$(VENV)/bin/pytest -q -m browser
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+bench: migrate
+	$(PY) bench/run.py
+
+messages: install
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,162 @@
+"""The one access policy: who may see and change what.
+
+Every page, API endpoint, command and task asks this module; nothing else decides visibility.
+
+The rules (docs/privacy.md explains why):
+- A case is visible to its lead organisation's **case team** (the lead caseworker and the members
+  added to it) and to that organisation's **supervisors**.
+- The survivor's **identity** (names, NIK, birth date, phones, address, photo) is visible to the
+  case team only, not to supervisors who are not on the team.
+- The case can be changed (intake, status, consent, guardians) by team members who are caseworkers,
+  and by the lead organisation's supervisors. The team is managed by the lead caseworker and supervisors.
+- Monitoring & evaluation officers, organisation administrators and platform administrators never
+  open a case from those roles alone.
+- Anything outside a user's scope is **404**, never 403, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from accounts.models import CASE_ROLES, Role
+
+if TYPE_CHECKING:
+    from accounts.models import Organisation, User
+    from cases.models import Case
+
+
+class Action:
+    VIEW = "view"
+    EDIT = "edit"
+    VIEW_IDENTITY = "view_identity"
+    EDIT_IDENTITY = "edit_identity"
+    MANAGE_TEAM = "manage_team"
+    VIEW_ACCESS_LOG = "view_access_log"
+
+
+def _active(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and getattr(user, "organisation_id", None))
+
+
+def may_work_on_cases(user: Any) -> bool:
+    return _active(user) and user.has_role(*CASE_ROLES)
+
+
+def may_register_survivor(user: Any) -> bool:
+    return _active(user) and user.has_role(Role.CASEWORKER, Role.SUPERVISOR)
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    from cases.models import Case, CaseTeamMember
+
+    if not may_work_on_cases(user):
+        return Case.objects.none()
+    qs = Case.objects.filter(lead_organisation_id=user.organisation_id)
+    if user.has_role(Role.SUPERVISOR):
+        return qs
+    on_team = CaseTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    return qs.filter(Exists(on_team))
+
+
+def is_on_team(user: Any, case: Case) -> bool:
+    """Whether the user is on the case team (cached on the case object for the request)."""
+    cache: dict[int, bool] = case.__dict__.setdefault("_team_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = case.lead_caseworker_id == user.pk or case.team_members.filter(user_id=user.pk).exists()
+    return cache[user.pk]
+
+
+def is_supervisor_of(user: Any, case: Case) -> bool:
+    return user.has_role(Role.SUPERVISOR) and user.organisation_id == case.lead_organisation_id
+
+
+def can(user: Any, action: str, case: Case) -> bool:
+    if not may_work_on_cases(user) or user.organisation_id != case.lead_organisation_id:
+        return False
+    team = is_on_team(user, case)
+    supervisor = is_supervisor_of(user, case)
+    if action == Action.VIEW:
+        return team or supervisor
+    if action == Action.EDIT:
+        return (team and user.has_role(Role.CASEWORKER)) or supervisor
+    if action == Action.VIEW_IDENTITY:
+        return team
+    if action == Action.EDIT_IDENTITY:
+        return team and user.has_role(Role.CASEWORKER, Role.SUPERVISOR)
+    if action == Action.MANAGE_TEAM:
+        return supervisor or (case.lead_caseworker_id == user.pk)
+    if action == Action.VIEW_ACCESS_LOG:
+        return supervisor
+    raise ValueError(f"unknown action {action!r}")
+
+
+def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Case:
+    """The case, if this user may do ``action`` to it; otherwise 404 (never 403)."""
+    from cases.models import Case
+
+    try:
+        case = (
+            Case.objects.select_related("survivor", "lead_organisation", "lead_caseworker")
+            .filter(lead_organisation_id=getattr(user, "organisation_id", None))
+            .get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except Exception as exc:  # a malformed UUID raises ValidationError
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise Http404 from exc
+        raise
+    if not can(user, action, case):
+        raise Http404
+    return case
+
+
+def team_candidates(case: Case) -> QuerySet[User]:
+    """Users who may be added to a case team: active, in the lead organisation, with a case role."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(organisation_id=case.lead_organisation_id, is_active=True, roles__role__in=CASE_ROLES)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+# --- Administration --------------------------------------------------------------------------
+
+
+def users_manageable_by(user: Any) -> QuerySet[User]:
+    """Organisation administrators manage the users of their own organisation only."""
+    from accounts.models import User
+
+    if not (_active(user) and user.has_role(Role.ORG_ADMIN)):
+        return User.objects.none()
+    return User.objects.filter(organisation_id=user.organisation_id)
+
+
+def user_get_for_admin(user: Any, user_id: Any) -> User:
+    try:
+        return users_manageable_by(user).get(pk=user_id)
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except Exception as exc:
+        if exc.__class__.__name__ == "DoesNotExist":
+            raise Http404 from exc
+        raise
+
+
+def may_manage_organisations(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_platform_admin)
+
+
+def organisations_manageable_by(user: Any) -> QuerySet[Organisation]:
+    from accounts.models import Organisation
+
+    if not may_manage_organisations(user):
+        return Organisation.objects.none()
+    return Organisation.objects.all()

@@ -1,0 +1,92 @@
+"""The change history and the append-only access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeRecord(models.Model):
+    """One change to one record: who, when, and each field's old and new value.
+
+    Values of encrypted identity fields are never copied here (that would put plain identity
+    data outside the vault); the record says which of them changed.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    model = models.CharField(_("record type"), max_length=60)
+    object_id = models.CharField(max_length=64)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    # The case the change belongs to, so a case's history is one indexed query.
+    case_id = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+        verbose_name = _("change record")
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.object_id} {self.action}"
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    """Who saw which case or identity, when. Rows are only ever inserted (PostgreSQL also
+    refuses UPDATE and DELETE on this table by trigger, see migration 0002)."""
+
+    class What(models.TextChoices):
+        CASE_FILE = "case_file", _("case file")
+        IDENTITY = "identity", _("identity")
+        PHOTO = "photo", _("photo")
+        HISTORY = "history", _("change history")
+        API_CASE = "api_case", _("case (API)")
+        API_SURVIVOR = "api_survivor", _("survivor (API)")
+        API_IDENTITY = "api_identity", _("identity (API)")
+        SEARCH_NIK = "search_nik", _("search by NIK")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    organisation_id = models.BigIntegerField(null=True, db_index=True)
+    case_id = models.UUIDField(null=True, blank=True, db_index=True)
+    survivor_id = models.UUIDField(null=True, blank=True)
+    what = models.CharField(_("what was shown"), max_length=20, choices=What.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.what} {self.case_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
