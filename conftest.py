@@ -43,9 +43,22 @@ ROLE_PERSONAS = {
 }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Region codes, loaded once into the test database."""
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any) -> None:
+    # Argon2 is deliberately slow; personas are many. Login tests check Argon2 separately.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def regions(db: Any) -> None:
-    """Region codes, loaded once (and again after a test that flushed the database)."""
+    """Reload the region codes after a test that flushed the database (browser tests)."""
     if not Region.objects.filter(code="53.71").exists():
         regions_load()
 

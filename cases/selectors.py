@@ -1,0 +1,107 @@
+"""Reads for the case pages, always through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from access import policy
+from audit.models import AccessLogEntry, ChangeRecord
+from survivors.models import ConsentRecord
+from survivors.services import survivors_find_by_nik
+from survivors.validators import nik_normalise
+
+from .models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
+
+SORT_FIELDS = {
+    "-opened": ("-opened_at", "-pk"),
+    "opened": ("opened_at", "pk"),
+    "-identified": ("-identified_on", "-opened_at"),
+    "status": ("status", "-opened_at"),
+    "code": ("survivor__code",),
+}
+
+
+def caseload_for(user: Any, *, q: str = "", status: str = "", sort: str = "-opened") -> tuple[QuerySet[Case], bool]:
+    """The cases this user may see, searched by survivor code or exact NIK.
+
+    Returns the queryset and whether the search was by NIK (which the view logs).
+    """
+    qs = policy.cases_visible_to(user).select_related("survivor", "lead_caseworker")
+    by_nik = False
+    q = (q or "").strip()
+    if q:
+        digits = nik_normalise(q)
+        if len(digits) == 16 and digits.isdigit():
+            by_nik = True
+            qs = qs.filter(survivor_id__in=survivors_find_by_nik(digits))
+        else:
+            qs = qs.filter(survivor__code__istartswith=q.upper())
+    if status == "open":
+        qs = qs.exclude(status=CaseStatus.CLOSED)
+    elif status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by(*SORT_FIELDS.get(sort, SORT_FIELDS["-opened"])), by_nik
+
+
+def case_file_context(case: Case) -> dict[str, Any]:
+    """Everything the case file page shows, in a fixed number of queries however large the case."""
+    team = list(
+        CaseTeamMember.objects.filter(case=case).select_related("user").prefetch_related("user__roles").order_by(
+            "added_at")
+    )
+    consents = list(
+        ConsentRecord.objects.filter(survivor_id=case.survivor_id).select_related("recipient_organisation")
+        .order_by("purpose", "-version")
+    )
+    status_changes = list(
+        CaseStatusChange.objects.filter(case=case).select_related("changed_by").order_by("-changed_at", "-id")[:10]
+    )
+    guardian_count = case.survivor.guardians.count()
+    return {"team": team, "consents": consents, "status_changes": status_changes, "guardian_count": guardian_count}
+
+
+def case_history(case: Case) -> QuerySet[ChangeRecord]:
+    return ChangeRecord.objects.filter(case_id=case.pk).select_related("actor").order_by("-at", "-id")
+
+
+def access_log_for_supervisor(user: Any, *, case: Case | None = None) -> QuerySet[AccessLogEntry]:
+    """Supervisors see who opened their organisation's cases (not other organisations')."""
+    org_cases = Case.objects.filter(lead_organisation_id=user.organisation_id)
+    qs = AccessLogEntry.objects.select_related("user").order_by("-at", "-id")
+    if case is not None:
+        return qs.filter(case_id=case.pk)
+    return qs.filter(case_id__in=org_cases.values("pk"))
+
+
+def intake_summary(case: Case) -> list[tuple[str, str]]:
+    """The intake as (label, text) pairs for display; codes become labels in the user's language."""
+    from django_countries import countries
+
+    from .services import INTAKE_FIELDS, LIST_FIELDS, REGION_FIELDS, SINGLE_FIELDS
+
+    rows: list[tuple[str, str]] = []
+    for name in INTAKE_FIELDS:
+        field = Case._meta.get_field(name)
+        value = getattr(case, name)
+        if name in LIST_FIELDS:
+            labels = dict(LIST_FIELDS[name].choices)  # type: ignore[attr-defined]
+            text = ", ".join(str(labels.get(v, v)) for v in value)
+        elif name in SINGLE_FIELDS:
+            labels = dict(SINGLE_FIELDS[name].choices)  # type: ignore[attr-defined]
+            text = str(labels.get(value, value)) if value else ""
+        elif name in REGION_FIELDS:
+            text = str(value) if value else ""
+        elif name == "transit_countries":
+            text = ", ".join(str(countries.name(c)) for c in value)
+        elif hasattr(value, "name") and hasattr(value, "code"):
+            text = str(value.name) if value else ""
+        elif hasattr(value, "strftime"):
+            from django.utils.formats import date_format
+
+            text = date_format(value, "j M Y")
+        else:
+            text = str(value or "")
+        rows.append((str(field.verbose_name), text))
+    return rows
