@@ -1,0 +1,147 @@
+"""End to end in headless Chromium (Debian's chromium, driven by Playwright):
+log in with two-factor, register a survivor, complete an intake, find the case in the caseload,
+switch the language, log out. On a 360 px wide phone screen, with no request to another origin.
+
+Skips with a clear message where Chromium is not installed, except under CI=true, where a skip
+is a failure (CI installs Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is not installed, and under CI=true browser tests must run (apt-get install chromium).")
+        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _no_horizontal_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 362, f"{page.url} is {width}px wide on a 360px screen"
+
+
+def test_caseworker_journey(live_server: Any, browser: Any) -> None:
+    from django_otp.oath import TOTP
+
+    from accounts.models import Organisation, Role
+    from conftest import PASSWORD, make_user
+
+    org = Organisation.objects.create(name="UPTD PPA Provinsi NTT", kind="uptd_ppa", region_id="53.71",
+                                      time_zone="Asia/Makassar")
+    user = make_user("pendamping", org, [Role.CASEWORKER])
+    device = user.totpdevice_set.get()
+
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(live_server.url) or r.url.startswith("data:")
+            else foreign.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # 1. Log in: password, then the code from the authenticator app.
+    page.goto(f"{live_server.url}/")
+    page.fill("input[name=username]", "pendamping")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url("**/accounts/otp/**")
+    _no_horizontal_scroll(page)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name=token]", f"{totp.token():06d}")
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url("**/cases/")
+    assert page.locator("h1").inner_text() == "Daftar kasus"  # Indonesian first
+    _no_horizontal_scroll(page)
+
+    # 2. Register a survivor.
+    page.get_by_role("link", name="Daftarkan penyintas").first.click()
+    page.fill("#id_full_name", "Maria Ndun")
+    page.select_option("#id_sex", "female")
+    page.fill("#id_birth_date", "1998-05-17")
+    page.select_option("#id_origin_province", "53")
+    page.select_option("#id_origin_regency", "53.01")
+    page.fill("#id_identified_on", "2026-10-02")
+    page.select_option("#id_channel", "kemlu")
+    _no_horizontal_scroll(page)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url("**/intake/")
+    code = page.locator("h1 .code").inner_text()
+    assert code.startswith("SNT-")
+
+    # 3. Complete the intake.
+    page.check("input[name=tppo_process][value=recruitment]")
+    page.check("input[name=tppo_means][value=deception]")
+    page.check("input[name=tppo_purpose][value=forced_labour]")
+    page.check("input[name=exploitation_types][value=ForcedLabour]")
+    page.check("input[name=ilo_indicators][value=retention_of_documents]")
+    page.select_option("#id_modus", "domestic_work")
+    page.select_option("#id_exploitation_country", "MY")
+    page.fill("#id_exploitation_started_on", "2024-01-15")
+    page.fill("#id_exploitation_ended_on", "2026-09-20")
+    page.select_option("#id_trafficking_status", "ActualVictimOfTrafficking")
+    page.check("input[name=urgent_needs][value=shelter]")
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url(f"**/cases/*/")
+    body = page.locator("main").inner_text()
+    assert "Malaysia" in body and "pekerjaan rumah tangga" in body.lower()
+    assert "Maria" not in body  # the case file shows the code, not the name
+    _no_horizontal_scroll(page)
+
+    # 4. Find the case in the caseload.
+    page.get_by_role("link", name="Daftar kasus").first.click()
+    page.fill("#id_q", code)
+    page.locator("form[role=search] button").click()
+    assert page.locator("table tbody tr").count() == 1
+    assert code in page.locator("table").inner_text()
+
+    # 5. Switch the language.
+    page.locator("button[name=language][value=en]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Caseload"
+    page.locator("button[name=language][value=id]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Daftar kasus"
+
+    # 6. Log out.
+    page.locator(".logout-form button").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.goto(f"{live_server.url}/cases/")
+    assert "/accounts/login/" in page.url
+
+    assert not foreign, f"requests to other origins: {foreign}"
+    assert not errors, f"JavaScript errors: {errors}"
+    context.close()
