@@ -99,7 +99,10 @@ def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Cas
 
     try:
         case = (
-            Case.objects.select_related("survivor", "lead_organisation", "lead_caseworker")
+            Case.objects.select_related(
+                "survivor", "survivor__origin_province", "survivor__origin_regency", "lead_organisation",
+                "lead_caseworker", "identification_region", "recruitment_region", "exploitation_region",
+            )
             .filter(lead_organisation_id=getattr(user, "organisation_id", None))
             .get(pk=case_id)
         )
