@@ -38,7 +38,12 @@ class Action:
 
 
 def _active(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and getattr(user, "organisation_id", None))
+    """Signed in, active, and belonging to an active organisation (a deactivated organisation's
+    people lose access at once, whatever their roles)."""
+    return bool(
+        user and user.is_authenticated and user.is_active and getattr(user, "organisation_id", None)
+        and user.organisation.is_active
+    )
 
 
 def may_work_on_cases(user: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -25,7 +26,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr,attr-defined]
             allowed = {
                 reverse("accounts:otp"),
                 reverse("accounts:otp_setup"),
@@ -33,7 +34,8 @@ class TwoFactorRequiredMiddleware:
                 reverse("accounts:login"),
             }
             if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
-                return redirect("accounts:otp")
+                # Keep where the user was going, so the OTP step can take them there.
+                return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
