@@ -40,7 +40,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = env_str(name)
-    return int(value) if value not in (None, "") else default
+    return int(value) if value else default
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -218,7 +218,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SINTAS_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SINTAS_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SINTAS_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SINTAS_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy: everything from our own origin, no inline scripts, no other host.
