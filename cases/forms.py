@@ -57,6 +57,10 @@ def country_choices(blank: bool = True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + items
 
 
+def set_choices(field: forms.Field, choices: Any) -> None:
+    field.choices = choices  # type: ignore[attr-defined]
+
+
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the matching fields (or at the top of the form)."""
     if hasattr(exc, "error_dict"):
@@ -124,10 +128,10 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["origin_province"].choices = province_choices()
-        self.fields["origin_regency"].choices = regency_choices()
-        self.fields["nationality"].choices = country_choices(blank=False)
-        self.fields["identification_region"].choices = region_choices(blank="—")
+        set_choices(self.fields["origin_province"], province_choices())
+        set_choices(self.fields["origin_regency"], regency_choices())
+        set_choices(self.fields["nationality"], country_choices(blank=False))
+        set_choices(self.fields["identification_region"], region_choices(blank="—"))
 
 
 class IntakeForm(forms.Form):
@@ -173,10 +177,10 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         regions = region_choices(blank="—")
         for name in ("identification_region", "recruitment_region", "exploitation_region"):
-            self.fields[name].choices = regions
+            set_choices(self.fields[name], regions)
         for name in ("recruitment_country", "exploitation_country"):
-            self.fields[name].choices = country_choices()
-        self.fields["transit_countries"].choices = country_choices(blank=False)
+            set_choices(self.fields[name], country_choices())
+        set_choices(self.fields["transit_countries"], country_choices(blank=False))
 
     @staticmethod
     def initial_for(case: Any) -> dict[str, Any]:
@@ -213,7 +217,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if current is not None:
             allowed = ALLOWED_TRANSITIONS.get(current, ())
-            self.fields["to_status"].choices = [(s, CaseStatus(s).label) for s in allowed]
+            set_choices(self.fields["to_status"], [(s, CaseStatus(s).label) for s in allowed])
 
 
 class TeamAddForm(forms.Form):
@@ -221,7 +225,7 @@ class TeamAddForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—")] + [(u.pk, u.display_name) for u in candidates]
+        set_choices(self.fields["user"], [("", "—")] + [(u.pk, u.display_name) for u in candidates])
 
 
 class GuardianForm(forms.Form):
@@ -247,10 +251,10 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, guardians: Any = (), organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guardian"].choices = [("", "—")] + [
+        set_choices(self.fields["guardian"], [("", "—")] + [
             (str(g.pk), f"{g.full_name} ({g.get_relationship_display()})") for g in guardians
-        ]
-        self.fields["recipient_organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in organisations]
+        ])
+        set_choices(self.fields["recipient_organisation"], [("", "—")] + [(o.pk, o.name) for o in organisations])
 
 
 class WithdrawForm(forms.Form):

@@ -103,5 +103,5 @@ def intake_summary(case: Case) -> list[tuple[str, str]]:
             text = date_format(value, "j M Y")
         else:
             text = str(value or "")
-        rows.append((str(field.verbose_name), text))
+        rows.append((str(getattr(field, "verbose_name", name)), text))
     return rows

@@ -207,7 +207,9 @@ def case_lead_change(*, actor: Any, case: Case, user_id: Any) -> Case:
         before = snapshot(case)
         case.lead_caseworker = user
         case.save(update_fields=["lead_caseworker", "updated_at"])
-        CaseTeamMember.objects.get_or_create(case=case, user=user, defaults={"added_by": actor})
+        member, created = CaseTeamMember.objects.get_or_create(case=case, user=user, defaults={"added_by": actor})
+        if created:
+            history_record(actor=actor, instance=member, action=ChangeRecord.Action.CREATE, case_id=case.pk)
         history_record(actor=actor, instance=case, action=ChangeRecord.Action.UPDATE, before=before, case_id=case.pk)
     return case
 

@@ -234,8 +234,8 @@ def transition(request: HttpRequest, case: Any) -> HttpResponse:
             messages.success(request, _("Status changed to “%(status)s”.") % {"status": CaseStatus(case.status).label})
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("cases:detail", case_id=case.pk)
 
 

@@ -265,7 +265,8 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
         )
         case.save(force_insert=True)
         history_record(actor=actor, instance=case, action=ChangeRecord.Action.CREATE, case_id=case.pk)
-        CaseTeamMember.objects.create(case=case, user=lead, added_by=actor)
+        member = CaseTeamMember.objects.create(case=case, user=lead, added_by=actor)
+        history_record(actor=actor, instance=member, action=ChangeRecord.Action.CREATE, case_id=case.pk)
         CaseStatusChange.objects.create(
             case=case, from_status="", to_status=CaseStatus.INTAKE, reason=_("Survivor registered"), changed_by=actor
         )

@@ -56,6 +56,7 @@ def _no_horizontal_scroll(page: Any) -> None:
 
 def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Organisation, Role
     from conftest import PASSWORD, make_user
@@ -63,7 +64,7 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     org = Organisation.objects.create(name="UPTD PPA Provinsi NTT", kind="uptd_ppa", region_id="53.71",
                                       time_zone="Asia/Makassar")
     user = make_user("pendamping", org, [Role.CASEWORKER])
-    device = user.totpdevice_set.get()
+    device = TOTPDevice.objects.get(user=user)
 
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
     page = context.new_page()
@@ -115,7 +116,7 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     page.select_option("#id_trafficking_status", "ActualVictimOfTrafficking")
     page.check("input[name=urgent_needs][value=shelter]")
     page.locator("form button[type=submit].primary").click()
-    page.wait_for_url(f"**/cases/*/")
+    page.wait_for_url("**/cases/*/")
     body = page.locator("main").inner_text()
     assert "Malaysia" in body and "pekerjaan rumah tangga" in body.lower()
     assert "Maria" not in body  # the case file shows the code, not the name
