@@ -318,6 +318,7 @@ def _survivor_create(*, actor: Any, sex: str, age_band: str, is_child: bool, pro
 IDENTITY_TEXT_FIELDS = ("full_name", "aliases", "nik", "birth_date", "phone_numbers", "address")
 
 
+@transaction.atomic
 def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any = None,
                     remove_photo: bool = False) -> Identity:
     """Change identity fields. The caller has checked ``policy.can(actor, EDIT_IDENTITY, case)``."""
@@ -358,17 +359,16 @@ def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any
         identity.photo, identity.photo_content_type = new_photo
     elif remove_photo:
         identity.photo, identity.photo_content_type = None, ""
-    with transaction.atomic():
-        identity.save()
-        history_record(actor=actor, instance=identity, action=ChangeRecord.Action.UPDATE, before=before,
+    identity.save()
+    history_record(actor=actor, instance=identity, action=ChangeRecord.Action.UPDATE, before=before,
+                   case_id=case.pk)
+    if birth_date:
+        s_before = snapshot(survivor)
+        survivor.age_band = age_band_for(_age_on(birth_date, case.identified_on))
+        survivor.is_child_at_identification = survivor.age_band in CHILD_AGE_BANDS
+        survivor.save(update_fields=["age_band", "is_child_at_identification"])
+        history_record(actor=actor, instance=survivor, action=ChangeRecord.Action.UPDATE, before=s_before,
                        case_id=case.pk)
-        if birth_date:
-            s_before = snapshot(survivor)
-            survivor.age_band = age_band_for(_age_on(birth_date, case.identified_on))
-            survivor.is_child_at_identification = survivor.age_band in CHILD_AGE_BANDS
-            survivor.save(update_fields=["age_band", "is_child_at_identification"])
-            history_record(actor=actor, instance=survivor, action=ChangeRecord.Action.UPDATE, before=s_before,
-                           case_id=case.pk)
     return identity
 
 
@@ -460,7 +460,7 @@ def consent_record(*, actor: Any, case: Any, data: ConsentInput, supersedes: Con
     if not policy.can(actor, policy.Action.EDIT, case):
         raise ValidationError(_("You may not change this case."))
     e = _consent_validate(case, data)
-    if supersedes is not None and (supersedes.survivor_id != case.survivor_id or hasattr_superseded(supersedes)):
+    if supersedes is not None and (supersedes.survivor_id != case.survivor_id or consent_is_superseded(supersedes)):
         e.add("__all__", _("Only the latest version of a consent record can be changed."))
     e.raise_if_any()
     with transaction.atomic():
@@ -484,7 +484,7 @@ def consent_record(*, actor: Any, case: Any, data: ConsentInput, supersedes: Con
     return record
 
 
-def hasattr_superseded(record: ConsentRecord) -> bool:
+def consent_is_superseded(record: ConsentRecord) -> bool:
     return ConsentRecord.objects.filter(supersedes=record).exists()
 
 
