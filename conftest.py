@@ -16,6 +16,7 @@ Every persona has a confirmed TOTP device; ``login(client, user)`` signs in with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,7 @@ def regions(db: Any) -> None:
         regions_load()
 
 
-def make_user(username: str, org: Organisation | None, roles: list[str], **extra: Any) -> User:
+def make_user(username: str, org: Organisation | None, roles: Sequence[str], **extra: Any) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, organisation=org,
                                     first_name=username.replace("_", " ").title(), **extra)
     for role in roles:
