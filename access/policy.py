@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
@@ -111,14 +112,8 @@ def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Cas
             .filter(lead_organisation_id=getattr(user, "organisation_id", None))
             .get(pk=case_id)
         )
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:  # incl. a malformed UUID
         raise Http404 from exc
-    except Exception as exc:  # a malformed UUID raises ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise Http404 from exc
-        raise
     if not can(user, action, case):
         raise Http404
     return case
@@ -148,14 +143,12 @@ def users_manageable_by(user: Any) -> QuerySet[User]:
 
 
 def user_get_for_admin(user: Any, user_id: Any) -> User:
+    from accounts.models import User
+
     try:
         return users_manageable_by(user).get(pk=user_id)
-    except (ValueError, TypeError) as exc:
+    except (User.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    except Exception as exc:
-        if exc.__class__.__name__ == "DoesNotExist":
-            raise Http404 from exc
-        raise
 
 
 def may_manage_organisations(user: Any) -> bool:
