@@ -259,7 +259,7 @@ def test_register_errors_in_indonesian(personas: Personas) -> None:
     assert english["Content-Language"] == "en" and indonesian["Content-Language"] == "id"
     assert client.post(CASES, {}, format="json").json()["sex"] == ["This field is required."]
     missing = client.post(CASES, {}, format="json", HTTP_ACCEPT_LANGUAGE="id").json()
-    assert missing["sex"] == ["Bidang ini harus diisi."]  # DRF's own catalogue
+    assert missing["sex"] == ["Isian ini wajib diisi."]  # the project catalogue overrides DRF's wording
 
 
 def test_register_child_needs_guardian(personas: Personas) -> None:
