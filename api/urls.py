@@ -1,6 +1,6 @@
 """/api/v1/. Every URL keyword is case_id, consent_id or survivor_id (the 404 walker relies on it)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("survivors/", views.SurvivorListView.as_view(), name="api-survivor-list"),
     path("survivors/<str:survivor_id>/", views.SurvivorDetailView.as_view(), name="api-survivor-detail"),
+    # Each room's own endpoints (same policy, same services as its pages).
+    path("", include("recovery.api_urls")),
+    path("", include("plans.api_urls")),
+    path("", include("care.api_urls")),
+    path("", include("reintegration.api_urls")),
     # The OpenAPI schema: for signed-in, two-factor-verified users only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsVerifiedUser]), name="api-schema"),
 ]

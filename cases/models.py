@@ -160,3 +160,34 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status}->{self.to_status}"
+
+
+class Alert(models.Model):
+    """Something a person must see now about a case (a self-harm answer, a high re-trafficking risk).
+
+    The text holds no identity: the recipient opens the case to see more.
+    """
+
+    class Kind(models.TextChoices):
+        SELF_HARM = "self_harm", _("self-harm risk (PHQ-9 item 9)")
+        RETRAFFICKING_RISK = "retrafficking_risk", _("high re-trafficking risk")
+        TIME_LIMIT = "time_limit", _("legal time limit passed")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True, default="")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        verbose_name = _("alert")
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -213,3 +213,34 @@ def case_lead_change(*, actor: Any, case: Case, user_id: Any) -> Case:
         history_record(actor=actor, instance=case, action=ChangeRecord.Action.UPDATE, before=before, case_id=case.pk)
     return case
 
+
+
+def alert_raise(*, case: Case, recipients: Any, kind: str, detail: str = "", actor: Any = None) -> list[Any]:
+    """Raise an alert for each recipient (deduplicated); call inside the caller's transaction."""
+    from .models import Alert
+
+    seen: set[int] = set()
+    alerts = []
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        alerts.append(Alert(case=case, recipient=user, kind=kind, detail=detail[:300], raised_by=actor))
+    created = Alert.objects.bulk_create(alerts)
+    for alert in created:
+        history_record(actor=actor, instance=alert, action=ChangeRecord.Action.CREATE, case_id=case.pk)
+    return created
+
+
+def alert_mark_read(*, user: Any, alert_id: Any) -> None:
+    from .models import Alert
+
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().filter(pk=alert_id, recipient=user, read_at=None).first()
+        if alert is None:
+            return
+        before = snapshot(alert)
+        alert.read_at = timezone.now()
+        alert.save(update_fields=["read_at"])
+        history_record(actor=user, instance=alert, action=ChangeRecord.Action.UPDATE, before=before,
+                       case_id=alert.case_id)

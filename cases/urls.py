@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="list"),
     path("new/", views.register, name="register"),
     path("access-log/", views.access_log, name="access_log"),
+    path("alerts/<int:alert_id>/read/", views.alert_read, name="alert_read"),
     path("<uuid:case_id>/", views.case_file, name="detail"),
     path("<uuid:case_id>/intake/", views.intake_edit, name="intake"),
     path("<uuid:case_id>/identity/", views.identity, name="identity"),

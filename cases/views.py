@@ -24,6 +24,7 @@ from access.policy import Action
 from accounts.models import Organisation, Role
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
+from core.sections import sections_for
 from survivors import services as survivor_services
 from survivors.models import ConsentRecord, Guardian
 
@@ -149,6 +150,7 @@ def case_file(request: HttpRequest, case: Any) -> HttpResponse:
         "has_transitions": bool(ALLOWED_TRANSITIONS.get(case.status)),
         "active_consent_ids": {c.pk for c in context["consents"] if survivor_services.consent_is_active(c)},
         "superseded_ids": {c.supersedes_id for c in context["consents"] if c.supersedes_id},
+        "sections": sections_for(request, case),
     })
     return render(request, "cases/case_file.html", context)
 
@@ -377,3 +379,19 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.access_log_for_supervisor(user), 50)
     return render(request, "cases/access_log.html", {"case": None, "page": page,
                                                       "back": reverse("cases:list")})
+
+
+@login_required
+@never_cache
+def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Mark one of the user's own alerts as read (someone else's alert: 404)."""
+    from .models import Alert
+
+    user: Any = request.user
+    alert = Alert.objects.filter(pk=alert_id, recipient=user).only("pk", "case_id").first()
+    if alert is None or not policy.cases_visible_to(user).filter(pk=alert.case_id).exists():
+        raise Http404
+    if request.method == "POST":
+        services.alert_mark_read(user=user, alert_id=alert.pk)
+        messages.success(request, _("Alert marked as read."))
+    return redirect("cases:detail", case_id=alert.case_id)

@@ -212,3 +212,14 @@ class UrgentNeed(models.TextChoices):
     MEDICAL = "medical", _("medical care")
     SHELTER = "shelter", _("shelter")
     SAFETY = "safety", _("safety (threat from traffickers)")
+
+
+class Domain(models.TextChoices):
+    """The six recovery domains (DOMAIN.md section 2), in the order the case file shows them."""
+
+    SAFETY = "safety", _("safety")
+    LEGAL = "legal", _("legal protection")
+    MENTAL = "mental", _("mental wellbeing")
+    ECONOMIC = "economic", _("economic empowerment and education")
+    SOCIAL = "social", _("social support")
+    PHYSICAL = "physical", _("physical wellbeing")

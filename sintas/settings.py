@@ -110,6 +110,10 @@ INSTALLED_APPS = [
     "audit",
     "survivors",
     "cases",
+    "recovery",
+    "plans",
+    "care",
+    "reintegration",
     "api",
 ]
 

@@ -8,5 +8,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
+    path("", include("recovery.urls")),
+    path("", include("plans.urls")),
+    path("", include("care.urls")),
+    path("", include("reintegration.urls")),
     path("api/v1/", include("api.urls")),
 ]

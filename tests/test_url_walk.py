@@ -39,6 +39,9 @@ def other_org_objects(p: Personas) -> dict[str, Any]:
                           given_on=p.case_b.identified_on),
     )
     token = ApiToken.objects.create(user=p.b_caseworker, name="b", key_hash="0" * 64, prefix="00000000")
+    from cases.services import alert_raise
+
+    alert = alert_raise(case=p.case_b, recipients=[p.b_caseworker], kind="other", detail="walk")[0]
     return {
         "case_id": p.case_b.pk,
         "survivor_id": p.case_b.survivor_id,
@@ -46,6 +49,7 @@ def other_org_objects(p: Personas) -> dict[str, Any]:
         "user_id": p.b_caseworker.pk,
         "org_id": p.org_b.pk,
         "token_id": token.pk,
+        "alert_id": alert.pk,
     }
 
 
@@ -74,7 +78,8 @@ def _routes_with_objects(objects: dict[str, Any], *, skip: set[str] = frozenset(
 
 
 NONEXISTENT = {"case_id": uuid.uuid4(), "survivor_id": uuid.uuid4(), "consent_id": uuid.uuid4(),
-               "user_id": 987654321, "org_id": 987654321, "token_id": 987654321}
+               "user_id": 987654321, "org_id": 987654321, "token_id": 987654321,
+               "alert_id": 987654321}
 
 
 def _walk(client: Client, routes: list[tuple[str, str]], ghost_routes: dict[str, str]) -> list[str]:
