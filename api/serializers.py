@@ -17,7 +17,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import ALLOWED_TRANSITIONS, Case, CaseStatus
+from cases.models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Case, CaseStatus
 from core import choices
 from survivors.models import ConsentRecord, Guardian, Identity, Survivor
 from survivors.services import consent_is_active
@@ -168,10 +168,11 @@ class CaseIntakeSerializer(serializers.Serializer[Any]):
     intake_notes = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-# Statuses a case can move to (no transition leads back to intake).
+# Statuses a case can move to here (no transition leads back to intake; closing and reopening
+# have their own endpoints, which record the closure reason and the follow-up schedule).
 TARGET_STATUS_CHOICES = [
     (value, label) for value, label in CaseStatus.choices
-    if any(value in targets for targets in ALLOWED_TRANSITIONS.values())
+    if any(value in targets for targets in ALLOWED_TRANSITIONS.values()) and value not in CLOSURE_STATUSES
 ]
 
 

@@ -14,7 +14,7 @@ from core import choices
 from core.models import Region
 from survivors.models import ConsentRecord, Guardian
 
-from .models import ALLOWED_TRANSITIONS, CaseStatus
+from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, CaseStatus
 
 
 class DateInput(forms.DateInput):
@@ -216,7 +216,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if current is not None:
-            allowed = ALLOWED_TRANSITIONS.get(current, ())
+            allowed = [s for s in ALLOWED_TRANSITIONS.get(current, ()) if s not in CLOSURE_STATUSES]
             set_choices(self.fields["to_status"], [(s, CaseStatus(s).label) for s in allowed])
 
 

@@ -45,6 +45,11 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Closing and reopening record a closure reason and a follow-up schedule: they go through the
+# closure and reopening forms of the reintegration room, never the generic status change.
+CLOSURE_STATUSES = (CaseStatus.CLOSED, CaseStatus.REOPENED)
+
+
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survivor = models.ForeignKey("survivors.Survivor", on_delete=models.PROTECT, related_name="cases")

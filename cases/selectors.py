@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,6 +14,18 @@ from survivors.services import survivors_find_by_nik
 from survivors.validators import nik_normalise
 
 from .models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
+
+SURVIVOR_CODE_RE = re.compile(r"SNT-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def survivor_code_normalise(q: str) -> str:
+    """Accept a code as people type it: lower case, spaces, or without the hyphens."""
+    raw = "".join(q.split()).upper()
+    bare = raw.replace("-", "")
+    if len(bare) == 11 and bare.startswith("SNT"):
+        return f"SNT-{bare[3:7]}-{bare[7:]}"
+    return raw
+
 
 SORT_FIELDS = {
     "-opened": ("-opened_at", "-pk"),
@@ -37,7 +50,11 @@ def caseload_for(user: Any, *, q: str = "", status: str = "", sort: str = "-open
             by_nik = True
             qs = qs.filter(survivor_id__in=survivors_find_by_nik(digits))
         else:
-            qs = qs.filter(survivor__code__istartswith=q.upper())
+            code = survivor_code_normalise(q)
+            if SURVIVOR_CODE_RE.fullmatch(code):
+                qs = qs.filter(survivor__code=code)  # the unique index: one row however large the caseload
+            else:
+                qs = qs.filter(survivor__code__startswith=code)  # codes are stored upper-case
     if status == "open":
         qs = qs.exclude(status=CaseStatus.CLOSED)
     elif status in CaseStatus.values:

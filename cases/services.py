@@ -14,7 +14,7 @@ from django_countries import countries
 from access import policy
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
-from core import choices
+from core import choices, clock
 from core.models import Region
 from survivors.services import Errors, not_in_future, region_at_level
 
@@ -153,7 +153,7 @@ def case_transition(*, actor: Any, case: Case, to_status: str, reason: str) -> C
         before = snapshot(locked)
         from_status = locked.status
         locked.status = to_status
-        locked.closed_at = timezone.now() if to_status == CaseStatus.CLOSED else None
+        locked.closed_at = clock.now() if to_status == CaseStatus.CLOSED else None
         locked.save(update_fields=["status", "closed_at", "updated_at"])
         CaseStatusChange.objects.create(
             case=locked, from_status=from_status, to_status=to_status, reason=reason.strip(), changed_by=actor

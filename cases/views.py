@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from access.policy import Action
 from accounts.models import Organisation, Role
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
+from core.pagination import CappedPaginator
 from core.sections import sections_for
 from survivors import services as survivor_services
 from survivors.models import ConsentRecord, Guardian
@@ -41,11 +41,11 @@ from .forms import (
     WithdrawForm,
     apply_errors,
 )
-from .models import ALLOWED_TRANSITIONS, CaseStatus
+from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, CaseStatus
 
 
-def _page(request: HttpRequest, qs: Any, size: int | None = None) -> Any:
-    paginator = Paginator(qs, size or settings.SINTAS_CASELOAD_PAGE_SIZE)
+def _page(request: HttpRequest, qs: Any, size: int | None = None, cap: int | None = None) -> Any:
+    paginator = CappedPaginator(qs, size or settings.SINTAS_CASELOAD_PAGE_SIZE, cap=cap)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -147,7 +147,7 @@ def case_file(request: HttpRequest, case: Any) -> HttpResponse:
         "can_manage_team": policy.can(user, Action.MANAGE_TEAM, case),
         "can_view_access_log": policy.can(user, Action.VIEW_ACCESS_LOG, case),
         "transition_form": TransitionForm(current=case.status),
-        "has_transitions": bool(ALLOWED_TRANSITIONS.get(case.status)),
+        "has_transitions": any(s not in CLOSURE_STATUSES for s in ALLOWED_TRANSITIONS.get(case.status, ())),
         "active_consent_ids": {c.pk for c in context["consents"] if survivor_services.consent_is_active(c)},
         "superseded_ids": {c.supersedes_id for c in context["consents"] if c.supersedes_id},
         "sections": sections_for(request, case),
@@ -360,13 +360,13 @@ def consent_withdraw(request: HttpRequest, case: Any, consent_id: Any) -> HttpRe
 def history(request: HttpRequest, case: Any) -> HttpResponse:
     access_log_write(user=request.user, what=AccessLogEntry.What.HISTORY, case_id=case.pk,
                      survivor_id=case.survivor_id, request=request)
-    page = _page(request, selectors.case_history(case), 50)
+    page = _page(request, selectors.case_history(case), 50, cap=10000)
     return render(request, "cases/history.html", {"case": case, "page": page})
 
 
 @case_view(Action.VIEW_ACCESS_LOG)
 def case_access_log(request: HttpRequest, case: Any) -> HttpResponse:
-    page = _page(request, selectors.access_log_for_supervisor(request.user, case=case), 50)
+    page = _page(request, selectors.access_log_for_supervisor(request.user, case=case), 50, cap=10000)
     return render(request, "cases/access_log.html", {"case": case, "page": page})
 
 
@@ -376,7 +376,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not (policy.may_work_on_cases(user) and user.has_role(Role.SUPERVISOR)):
         raise Http404
-    page = _page(request, selectors.access_log_for_supervisor(user), 50)
+    page = _page(request, selectors.access_log_for_supervisor(user), 50, cap=10000)
     return render(request, "cases/access_log.html", {"case": None, "page": page,
                                                       "back": reverse("cases:list")})
 

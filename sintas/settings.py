@@ -305,6 +305,10 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# celery beat: legal time limits are checked every 15 minutes (alerts once per passed limit).
+CELERY_BEAT_SCHEDULE = {
+    "care-time-limits": {"task": "care.time_limits_escalate", "schedule": env_int("SINTAS_TIME_LIMIT_CHECK_SECONDS", 900)},
+}
 
 # --- Cache (throttling counters; shared across processes with Redis) -------------------------
 if env_str("REDIS_URL"):

@@ -42,7 +42,31 @@ def other_org_objects(p: Personas) -> dict[str, Any]:
     from cases.services import alert_raise
 
     alert = alert_raise(case=p.case_b, recipients=[p.b_caseworker], kind="other", detail="walk")[0]
+    from care.services import application_record, delivery_save
+    from reintegration.services import case_close
+
+    delivery = delivery_save(actor=p.b_caseworker, case=p.case_b, values={})  # an empty draft
+    application = application_record(actor=p.b_caseworker, case=p.case_b, applied_on=p.case_b.identified_on,
+                                     applicant_kind="victim")
+    from plans.models import PlanRevision
+    from plans.services import GoalInput, PlanInput, plan_save
+
+    plan_save(actor=p.b_caseworker, case=p.case_b, version=0,
+              data=PlanInput(goals=[GoalInput(domain="safety", description="walk")]))
+    revision = PlanRevision.objects.get(plan__case=p.case_b)
+    from recovery.models import Instrument
+    from recovery.services import assessment_start
+
+    assessment = assessment_start(actor=p.b_caseworker, case=p.case_b,
+                                  instrument=Instrument.objects.get(code="SHRS", version=1),
+                                  kind="follow_up", assessed_on=p.case_b.identified_on)
+    closure = case_close(actor=p.b_caseworker, case=p.case_b, reason="restored", note="", follow_up_declined=False)
     return {
+        "assessment_id": assessment.pk,
+        "revision_id": revision.pk,
+        "delivery_id": delivery.pk,
+        "application_id": application.pk,
+        "follow_up_id": closure.follow_ups.get(months_after=3).pk,
         "case_id": p.case_b.pk,
         "survivor_id": p.case_b.survivor_id,
         "consent_id": consent.pk,
@@ -79,7 +103,9 @@ def _routes_with_objects(objects: dict[str, Any], *, skip: set[str] = frozenset(
 
 NONEXISTENT = {"case_id": uuid.uuid4(), "survivor_id": uuid.uuid4(), "consent_id": uuid.uuid4(),
                "user_id": 987654321, "org_id": 987654321, "token_id": 987654321,
-               "alert_id": 987654321}
+               "alert_id": 987654321, "delivery_id": uuid.uuid4(), "application_id": uuid.uuid4(),
+               "follow_up_id": uuid.uuid4(), "revision_id": 987654321,
+               "assessment_id": uuid.uuid4()}
 
 
 def _walk(client: Client, routes: list[tuple[str, str]], ghost_routes: dict[str, str]) -> list[str]:

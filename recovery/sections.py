@@ -1,0 +1,49 @@
+"""The recovery trajectory on the case file: domain scores over time (an accessible SVG chart with
+a data table beside it), service deliveries as ticks, and what changed since the previous
+assessment. A fixed number of queries however many assessments: one for the scores, plus
+care's delivery markers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from access import policy
+from access.policy import Action
+from core.choices import Domain
+from core.sections import CaseSection
+
+from . import charts, conf, permissions, selectors
+
+
+def trajectory_context(case: Any) -> dict[str, Any]:
+    points = selectors.trajectory_of(case.pk)
+    markers = selectors.delivery_markers(case.pk)
+    latest = points[-1] if points else None
+    previous = points[-2] if len(points) > 1 else None
+    return {
+        "case_id": case.pk,
+        "points": points,
+        "domains": Domain.choices,
+        "rows": [{"point": p, "scores": [p.scores.get(code) for code, _label in Domain.choices]} for p in points],
+        "chart": charts.trajectory_chart(points, markers, conf.restored_threshold()) if points else None,
+        "markers": markers,
+        "latest": latest,
+        "previous": previous,
+        "changes": charts.changes_between(previous.scores if previous else None, latest.scores) if latest else [],
+        "threshold": conf.restored_threshold(),
+    }
+
+
+def trajectory_section(request: Any, case: Any) -> CaseSection | None:
+    user = request.user
+    if not policy.can(user, Action.VIEW, case):
+        return None
+    context = trajectory_context(case)
+    context.update({
+        "list_url": reverse("recovery:list", kwargs={"case_id": case.pk}),
+        "start_url": reverse("recovery:start", kwargs={"case_id": case.pk}),
+        "can_record": permissions.may_record_any(user, case),
+    })
+    return CaseSection(template="recovery/_trajectory.html", context=context, order=20)

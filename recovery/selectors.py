@@ -1,0 +1,246 @@
+"""Reads: the assessment schedule, the work-queue provider, and the data behind the trajectory.
+
+Schedule (docs/recovery.md): a baseline at intake (due ``SINTAS_BASELINE_ASSESSMENT_DAYS`` after the
+case was opened), then a periodic assessment every ``SINTAS_ASSESSMENT_INTERVAL_DAYS`` after the
+latest completed holistic assessment while the case is open, a closure assessment when the case
+is closed, and a follow-up assessment for each follow-up date that ``reintegration`` plans.
+Only the holistic instrument counts: screening measures are given when clinically indicated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from accounts.models import Role
+from cases.models import Case, CaseStatus, CaseTeamMember
+from core import clock
+from core.workqueue import WorkItem
+
+from . import conf
+from .models import Assessment, AssessmentKind, DomainScore, Instrument
+
+
+def instruments_active() -> QuerySet[Instrument]:
+    return Instrument.objects.filter(is_active=True).order_by("position", "code", "-version")
+
+
+def assessments_of(case: Case) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(case_id=case.pk)
+        .select_related("instrument", "recorded_by", "screening")
+        .order_by("-assessed_on", "-created_at")
+    )
+
+
+def assessment_get(case: Case, assessment_id: Any) -> Assessment:
+    """The assessment, if it belongs to this (already policy-checked) case; otherwise 404."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        return (
+            assessments_of(case)
+            .prefetch_related("answers", "domain_scores", "instrument__items__levels")
+            .get(pk=assessment_id)
+        )
+    except (Assessment.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+# --- other rooms' data, read lazily ------------------------------------------------------------
+
+
+def _follow_up_dates(case_id: Any) -> list[dt.date]:
+    from reintegration.selectors import follow_up_dates
+
+    return sorted(follow_up_dates(case_id))
+
+
+def _follow_up_dates_by_case(case_ids: list[Any]) -> dict[Any, list[dt.date]]:
+    """Follow-up dates for many cases at once (one query), for the work queue."""
+    if not case_ids:
+        return {}
+    from reintegration.selectors import follow_up_dates_by_case
+
+    found = follow_up_dates_by_case(case_ids)
+    return {case_id: sorted(found.get(case_id, [])) for case_id in case_ids}
+
+
+def delivery_markers(case_id: Any) -> list[tuple[dt.date, str]]:
+    from care.selectors import delivery_markers as care_markers
+
+    return sorted(care_markers(case_id))
+
+
+# --- the schedule --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueAssessment:
+    kind: str
+    due_on: dt.date
+
+    @property
+    def label(self) -> str:
+        return str(AssessmentKind(self.kind).label)
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due_on < today
+
+
+def schedule_for(case: Case, completed: Iterable[tuple[str, dt.date]], follow_ups: Iterable[dt.date]) -> list[
+        DueAssessment]:
+    """Pure: what is outstanding, given the case's completed holistic assessments (kind, date)
+    and its planned follow-up dates."""
+    done = sorted(completed, key=lambda pair: pair[1])
+    due: list[DueAssessment] = []
+    if case.status == CaseStatus.CLOSED and case.closed_at is not None:
+        closed_on = timezone.localdate(case.closed_at)
+        earliest = closed_on - dt.timedelta(days=conf.follow_up_window_days())
+        if not any(kind == AssessmentKind.CLOSURE and on >= earliest for kind, on in done):
+            due.append(DueAssessment(AssessmentKind.CLOSURE, closed_on))
+    elif not any(kind == AssessmentKind.BASELINE for kind, _on in done):
+        opened_on = timezone.localdate(case.opened_at) if case.opened_at else case.identified_on
+        due.append(DueAssessment(AssessmentKind.BASELINE, opened_on + dt.timedelta(days=conf.baseline_days())))
+    else:
+        latest = done[-1][1]
+        due.append(DueAssessment(AssessmentKind.PERIODIC, latest + dt.timedelta(days=conf.interval_days())))
+    # Each planned follow-up date is met by its own follow-up assessment, done no earlier than the
+    # window before it; matched in date order, each assessment counts once.
+    unused = [on for kind, on in done if kind == AssessmentKind.FOLLOW_UP]
+    window = dt.timedelta(days=conf.follow_up_window_days())
+    for date in sorted(follow_ups):
+        match = next((on for on in unused if on >= date - window), None)
+        if match is None:
+            due.append(DueAssessment(AssessmentKind.FOLLOW_UP, date))
+        else:
+            unused.remove(match)
+    return sorted(due, key=lambda d: d.due_on)
+
+
+def _completed_holistic(case_id: Any) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(
+        case_id=case_id, status=Assessment.Status.COMPLETED, instrument__kind=Instrument.Kind.HOLISTIC
+    ).only("id", "case_id", "kind", "assessed_on")
+
+
+def assessment_schedule(case: Case) -> list[DueAssessment]:
+    completed = [(a.kind, a.assessed_on) for a in _completed_holistic(case.pk)]
+    return schedule_for(case, completed, _follow_up_dates(case.pk))
+
+
+def latest_domain_scores(case_id: Any) -> dict[str, Decimal]:
+    """Domain scores of the latest completed holistic assessment ({} when there is none), for
+    other rooms (reintegration checks the "restored" rule before closing). One query."""
+    points = trajectory_of(case_id)
+    return dict(points[-1].scores) if points else {}
+
+
+def assessments_due(case: Case) -> list[tuple[str, dt.date]]:
+    """The assessments outstanding for a case, as (kind, due date), earliest first."""
+    return [(d.kind, d.due_on) for d in assessment_schedule(case)]
+
+
+# --- the work queue ------------------------------------------------------------------------------
+
+TITLES = {
+    AssessmentKind.BASELINE: lambda: _("Baseline assessment due"),
+    AssessmentKind.PERIODIC: lambda: _("Periodic assessment due"),
+    AssessmentKind.CLOSURE: lambda: _("Closure assessment due"),
+    AssessmentKind.FOLLOW_UP: lambda: _("Follow-up assessment due"),
+}
+
+
+def _cases_for_queue(user: Any, scope: str) -> QuerySet[Case]:
+    visible = policy.cases_visible_to(user)
+    if scope == "organisation":
+        if not user.has_role(Role.SUPERVISOR):
+            return Case.objects.none()
+        return visible
+    on_team = CaseTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    return visible.filter(Q(lead_caseworker_id=user.pk) | Q(Exists(on_team)))
+
+
+def assessment_work_items(user: Any, *, scope: str = "mine") -> list[WorkItem]:
+    """Due and overdue assessments of the cases in scope (three queries however many cases, plus
+    reintegration's follow-up dates)."""
+    if not policy.may_work_on_cases(user):
+        return []
+    cases = list(
+        _cases_for_queue(user, scope)
+        .select_related("survivor", "lead_caseworker")
+        .prefetch_related(Prefetch(
+            "assessments",
+            queryset=Assessment.objects.filter(status=Assessment.Status.COMPLETED,
+                                               instrument__kind=Instrument.Kind.HOLISTIC)
+            .only("id", "case_id", "kind", "assessed_on"),
+            to_attr="completed_holistic",
+        ))
+    )
+    follow_ups = _follow_up_dates_by_case([c.pk for c in cases])
+    today = clock.today()
+    horizon = today + dt.timedelta(days=conf.notice_days())
+    zone = timezone.get_current_timezone()
+    items: list[WorkItem] = []
+    for case in cases:
+        completed = [(a.kind, a.assessed_on) for a in case.completed_holistic]  # type: ignore[attr-defined]
+        for due in schedule_for(case, completed, follow_ups.get(case.pk, [])):
+            if due.due_on > horizon:
+                continue
+            items.append(WorkItem(
+                case_id=case.pk,
+                survivor_code=case.survivor.code,
+                kind="assessment",
+                title=TITLES[AssessmentKind(due.kind)](),
+                due_at=dt.datetime.combine(due.due_on, dt.time.min, tzinfo=zone),
+                overdue=due.overdue(today),
+                url=reverse("recovery:start", kwargs={"case_id": case.pk}) + f"?kind={due.kind}",
+                responsible=case.lead_caseworker.display_name,
+            ))
+    return items
+
+
+# --- the trajectory ------------------------------------------------------------------------------
+
+
+@dataclass
+class TrajectoryPoint:
+    assessment_id: Any
+    assessed_on: dt.date
+    kind: str
+    restored: bool | None
+    scores: dict[str, Any]
+
+    @property
+    def kind_label(self) -> str:
+        return str(AssessmentKind(self.kind).label)
+
+
+def trajectory_of(case_id: Any) -> list[TrajectoryPoint]:
+    """Completed holistic assessments with their domain scores, oldest first (one query)."""
+    rows = (
+        DomainScore.objects.filter(
+            assessment__case_id=case_id, assessment__status=Assessment.Status.COMPLETED,
+            assessment__instrument__kind=Instrument.Kind.HOLISTIC,
+        )
+        .select_related("assessment")
+        .order_by("assessment__assessed_on", "assessment__completed_at", "assessment_id")
+    )
+    points: dict[Any, TrajectoryPoint] = {}
+    for row in rows:
+        a = row.assessment
+        point = points.get(a.pk)
+        if point is None:
+            point = points[a.pk] = TrajectoryPoint(a.pk, a.assessed_on, a.kind, a.restored, {})
+        point.scores[row.domain] = row.score
+    return list(points.values())

@@ -1,0 +1,197 @@
+"""Assessment pages. Thin: every case comes through ``access.policy.case_get_for_user`` (404 outside
+the user's scope) and every assessment is looked up within that case; writes go through
+``recovery.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from access import policy
+from access.policy import Action
+from cases.forms import apply_errors
+from core import clock
+from core.choices import Domain
+
+from . import charts, permissions, scoring, selectors, services
+from .forms import AssessmentFillForm, AssessmentStartForm
+from .models import Assessment, AssessmentKind
+
+
+def case_view(action: str = Action.VIEW) -> Any:
+    """Signed-in, no caching on shared phones, and the case fetched through the policy (as in cases.views)."""
+
+    def decorator(fn: Any) -> Any:
+        @login_required
+        @never_cache
+        def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            case = policy.case_get_for_user(request.user, case_id, action)
+            return fn(request, case, *args, **kwargs)
+
+        wrapper.__name__ = fn.__name__
+        wrapper.__doc__ = fn.__doc__
+        return wrapper
+
+    return decorator
+
+
+def _show_errors(form: Any, exc: ValidationError) -> None:
+    """The service's errors on the form's fields; the version conflict (a hidden field) on top."""
+    if hasattr(exc, "error_dict") and "version" in exc.error_dict:
+        for message in exc.message_dict["version"]:
+            form.add_error(None, message)
+        rest = {k: v for k, v in exc.error_dict.items() if k != "version"}
+        if not rest:
+            return
+        exc = ValidationError(rest)
+    apply_errors(form, exc)
+
+
+def _recordable_instruments(user: Any, case: Any) -> Any:
+    allowed = [i.pk for i in selectors.instruments_active() if permissions.may_record(user, case, i)]
+    return selectors.instruments_active().filter(pk__in=allowed)
+
+
+@case_view(Action.VIEW)
+def assessment_list(request: HttpRequest, case: Any) -> HttpResponse:
+    assessments = list(selectors.assessments_of(case))
+    today = clock.today()
+    schedule = [{"due": d, "overdue": d.overdue(today)} for d in selectors.assessment_schedule(case)]
+    rows = [{
+        "a": a,
+        "may_continue": permissions.may_continue(request.user, case, a),
+        "may_see": permissions.may_see_content(request.user, case, a.instrument),
+    } for a in assessments]
+    return render(request, "recovery/assessment_list.html", {
+        "case": case, "rows": rows, "schedule": schedule,
+        "can_record": permissions.may_record_any(request.user, case),
+    })
+
+
+@case_view(Action.VIEW)
+def assessment_start(request: HttpRequest, case: Any) -> HttpResponse:
+    if not permissions.may_record_any(request.user, case):
+        raise Http404
+    instruments = _recordable_instruments(request.user, case)
+    initial: dict[str, Any] = {}
+    if request.GET.get("kind") in AssessmentKind.values:
+        initial["kind"] = request.GET["kind"]
+    form = AssessmentStartForm(request.POST or None, instruments=instruments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            assessment = services.assessment_start(actor=request.user, case=case, instrument=d["instrument"],
+                                                   kind=d["kind"], assessed_on=d["assessed_on"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("recovery:fill", case_id=case.pk, assessment_id=assessment.pk)
+    return render(request, "recovery/assessment_start.html", {"case": case, "form": form})
+
+
+def _flagged(assessment: Assessment, items: list[Any], answers: dict[int, Any]) -> bool:
+    by_number = {item.number: item for item in items}
+    return bool(scoring.flagged_items((by_number[n], v) for n, v in answers.items() if n in by_number))
+
+
+@case_view(Action.VIEW)
+def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> HttpResponse:
+    assessment = selectors.assessment_get(case, assessment_id)
+    if not permissions.may_continue(request.user, case, assessment):
+        if assessment.is_draft:
+            messages.error(request, _("Only the person who started this draft may continue it."))
+        return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
+    instrument = assessment.instrument
+    items = list(instrument.items.all())
+    saved = {a.item_id: a.value for a in assessment.answers.all()}
+    initial: dict[str, Any] = {"assessed_on": assessment.assessed_on, "version": assessment.version}
+    initial.update({f"item_{item.number}": saved[item.pk] for item in items if item.pk in saved})
+    if request.method == "POST":
+        form = AssessmentFillForm(request.POST, instrument=instrument, items=items)
+        if form.is_valid():
+            d = form.cleaned_data
+            complete = request.POST.get("action") == "complete"
+            service = services.assessment_complete if complete else services.assessment_save_draft
+            try:
+                service(actor=request.user, case=case, assessment=assessment, answers=form.answers(),
+                        assessed_on=d["assessed_on"], expected_version=d["version"])
+            except ValidationError as exc:
+                _show_errors(form, exc)
+            else:
+                if complete:
+                    messages.success(request, _("Assessment completed."))
+                    return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
+                messages.success(request, _("Draft saved. You can continue it later."))
+                return redirect("recovery:fill", case_id=case.pk, assessment_id=assessment.pk)
+        answers = {int(k.removeprefix("item_")): int(str(v)) for k, v in request.POST.items()
+                   if k.startswith("item_") and k.removeprefix("item_").isdigit() and str(v).isdigit()}
+    else:
+        form = AssessmentFillForm(initial=initial, instrument=instrument, items=items)
+        answers = {item.number: saved[item.pk] for item in items if item.pk in saved}
+    return render(request, "recovery/assessment_fill.html", {
+        "case": case, "assessment": assessment, "instrument": instrument, "form": form,
+        "safety_alert": _flagged(assessment, items, answers),
+        "may_discard": permissions.may_discard(request.user, case, assessment),
+    })
+
+
+@case_view(Action.VIEW)
+def assessment_detail(request: HttpRequest, case: Any, assessment_id: Any) -> HttpResponse:
+    assessment = selectors.assessment_get(case, assessment_id)
+    instrument = assessment.instrument
+    may_see = permissions.may_see_content(request.user, case, instrument)
+    context: dict[str, Any] = {
+        "case": case, "assessment": assessment, "instrument": instrument, "may_see": may_see,
+        "may_continue": permissions.may_continue(request.user, case, assessment),
+        "may_discard": permissions.may_discard(request.user, case, assessment),
+    }
+    if may_see:
+        items = list(instrument.items.all())
+        values = {a.item_id: a.value for a in assessment.answers.all()}
+        answers: list[dict[str, Any]] = []
+        for item in items:
+            value = values.get(item.pk)
+            level = next((lv for lv in item.levels.all() if lv.value == value), None)
+            label = level.text if level else (instrument.option_label(value) if value is not None else "")
+            answers.append({"item": item, "value": value, "label": label})
+        context["answers"] = answers
+        context["safety_alert"] = _flagged(assessment, items, {a["item"].number: a["value"] for a in answers
+                                                              if a["value"] is not None})
+        if not assessment.is_draft and not instrument.is_screening:
+            scores = {s.domain: s.score for s in assessment.domain_scores.all()}
+            points = selectors.trajectory_of(case.pk)
+            index = next((i for i, p in enumerate(points) if p.assessment_id == assessment.pk), None)
+            previous = points[index - 1] if index else None
+            context["previous"] = previous
+            context["changes"] = charts.changes_between(previous.scores if previous else None, scores)
+            context["scores"] = [(label, scores.get(code)) for code, label in Domain.choices]
+        if not assessment.is_draft and instrument.is_screening:
+            context["previous_screening"] = (
+                Assessment.objects.filter(case_id=case.pk, instrument__code=instrument.code,
+                                          status=Assessment.Status.COMPLETED, assessed_on__lte=assessment.assessed_on)
+                .exclude(pk=assessment.pk).select_related("screening").order_by("-assessed_on", "-completed_at")
+                .first()
+            )
+    return render(request, "recovery/assessment_detail.html", context)
+
+
+@case_view(Action.VIEW)
+def assessment_discard(request: HttpRequest, case: Any, assessment_id: Any) -> HttpResponse:
+    assessment = selectors.assessment_get(case, assessment_id)
+    if request.method != "POST":
+        return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
+    try:
+        services.assessment_discard_draft(actor=request.user, case=case, assessment=assessment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
+    messages.success(request, _("Draft discarded."))
+    return redirect("recovery:list", case_id=case.pk)
