@@ -62,6 +62,7 @@ class AccessLogEntry(models.Model):
         API_SURVIVOR = "api_survivor", _("survivor (API)")
         API_IDENTITY = "api_identity", _("identity (API)")
         SEARCH_NIK = "search_nik", _("search by NIK")
+        SCREENING = "screening", _("screening result (PHQ-9, GAD-7, PCL-5)")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

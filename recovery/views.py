@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 
 from access import policy
 from access.policy import Action
+from audit.models import AccessLogEntry
+from audit.services import access_log_write
 from cases.forms import apply_errors
 from core import clock
 from core.choices import Domain
@@ -152,6 +154,10 @@ def assessment_detail(request: HttpRequest, case: Any, assessment_id: Any) -> Ht
         "may_continue": permissions.may_continue(request.user, case, assessment),
         "may_discard": permissions.may_discard(request.user, case, assessment),
     }
+    if may_see and instrument.is_screening:
+        # Screening answers are health data of the most sensitive kind: every showing is logged.
+        access_log_write(user=request.user, what=AccessLogEntry.What.SCREENING, case_id=case.pk,
+                         survivor_id=case.survivor_id, request=request)
     if may_see:
         items = list(instrument.items.all())
         values = {a.item_id: a.value for a in assessment.answers.all()}

@@ -180,3 +180,17 @@ def test_delivery_markers_appear_as_ticks(personas: Personas, monkeypatch: objec
     html = login(Client(), personas.a_caseworker).get(reverse("cases:detail", kwargs={"case_id": personas.case_a.pk}))
     content = html.content.decode()
     assert "konseling" in content and "<line x1=" in content
+
+
+def test_showing_a_screening_result_is_logged(personas: Personas) -> None:
+    from audit.models import AccessLogEntry
+    from recovery.tests.conftest import completed
+
+    p = personas
+    a = completed(p.a_psychologist, p.case_a, code="PHQ-9", value=1)
+    url = reverse("recovery:detail", kwargs={"case_id": p.case_a.pk, "assessment_id": a.pk})
+    assert login(Client(), p.a_psychologist).get(url).status_code == 200
+    assert AccessLogEntry.objects.filter(what="screening", case_id=p.case_a.pk, user=p.a_psychologist).count() == 1
+    # a supervisor not on the team sees that a screening happened, not its content, and nothing is logged
+    login(Client(), p.a_supervisor).get(url)
+    assert not AccessLogEntry.objects.filter(what="screening", user=p.a_supervisor).exists()
