@@ -119,7 +119,11 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["lead_organisation", "status", "-opened_at"])]
+        indexes = [
+            models.Index(fields=["lead_organisation", "status", "-opened_at"]),
+            # the caseload's default order, without a status filter
+            models.Index(fields=["lead_organisation", "-opened_at"], name="case_org_opened_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"case {self.id}"

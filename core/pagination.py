@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
-    cap = 1000
+    cap = 500
 
     def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
@@ -22,8 +22,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
-        # COUNT(*) over a LIMITed subquery: stops at cap + 1 rows.
-        return self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
+        # COUNT(*) over a LIMITed subquery, without ORDER BY (order does not change a count):
+        # the database stops at cap + 1 rows and picks the cheapest path to them.
+        qs: Any = self.object_list
+        if hasattr(qs, "order_by"):
+            qs = qs.order_by()
+        return qs[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
