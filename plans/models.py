@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Domain
 
@@ -66,7 +67,7 @@ class Plan(models.Model):
 
 
 class GoalStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("status of a goal or action", "open")
     IN_PROGRESS = "in_progress", _("in progress")
     ACHIEVED = "achieved", _("achieved")
     DROPPED = "dropped", _("dropped")
@@ -89,7 +90,7 @@ class Goal(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("status of a goal or action", "open")
     DONE = "done", _("done")
     CANCELLED = "cancelled", _("cancelled")
 

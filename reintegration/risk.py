@@ -51,7 +51,7 @@ FACTORS: tuple[RiskFactor, ...] = (
     RiskFactor("substance_or_mental_health", _("Substance use or untreated mental-health problems"),
                _("Alcohol or drug use, or depression, trauma symptoms or another condition left untreated.")),
     RiskFactor("trafficker_contact", _("Continuing contact with, or debts to, traffickers"),
-               _("Any contact with the recruiters or exploiters, or a \u201cdebt\u201d they still claim.")),
+               _("Any contact with the recruiters or exploiters, or a “debt” they still claim.")),
 )
 FACTOR_CODES = tuple(f.code for f in FACTORS)
 
