@@ -59,9 +59,19 @@ def _fast_tests(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def regions(db: Any) -> None:
-    """Reload the region codes after a test that flushed the database (browser tests)."""
+    """Reload the reference data that migrations load (regions, instruments, the service
+    catalogue) after a test that flushed the database (the browser tests do)."""
+    from care.catalogue import catalogue_sync
+    from care.models import Service, TimeLimitRule
+    from recovery.instruments import instruments_load
+    from recovery.models import Instrument
+
     if not Region.objects.filter(code="53.71").exists():
         regions_load()
+    if not Instrument.objects.exists():
+        instruments_load()
+    if not Service.objects.exists():
+        catalogue_sync(Service, TimeLimitRule)
 
 
 def make_user(username: str, org: Organisation | None, roles: Sequence[str], **extra: Any) -> User:
