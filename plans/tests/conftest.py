@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -47,3 +48,13 @@ def save(p: Any, data: PlanInput, *, actor: Any = None, version: int | None = No
         plan = Plan.objects.filter(case=p.case_a).first()
         version = plan.version if plan else 0
     return plan_save(actor=actor or p.a_caseworker, case=p.case_a, version=version, data=data)
+
+
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Assertions read the English msgids; the Indonesian pages are checked in tests/."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -4,6 +4,7 @@ database (browser tests) loses them, so they are reloaded when missing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,3 +51,13 @@ def completed(actor: Any, case: Any, *, code: str = "SHRS", value: int = 3, kind
     a = assessment_start(actor=actor, case=case, instrument=instrument(code), kind=kind, assessed_on=on)
     return assessment_complete(actor=actor, case=case, assessment=a,
                                answers=answers if answers is not None else all_answers(code, value))
+
+
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Assertions read the English msgids; the Indonesian pages are checked in tests/."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
