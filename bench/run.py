@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if not args.no_seed:
         t0 = time.perf_counter()
-        call_command("seed", survivors=args.survivors)
+        call_command("seed", survivors=args.survivors, no_recovery=True)
         print(f"Seeding step: {time.perf_counter() - t0:.1f} s")
 
     spec = next((s for s in DEMO_ORGANISATIONS if s.key == args.org), None)

@@ -385,6 +385,15 @@ PUBLIC_BASIS = {
     ConsentRecord.LawfulBasis.LEGAL_OBLIGATION:
         "UU 35/2014 Pasal 59A: kewajiban perlindungan khusus; UU 27/2022 Pasal 20 ayat (2).",
 }
+# Why a case was closed: reintegration.ClosureReason code and the status change's text, by weight.
+CLOSING_REASONS: Weighted[tuple[str, str]] = [
+    (("restored", "Tujuan rencana intervensi tercapai"), 40),
+    (("survivor_choice", "Survivor menolak layanan lanjutan"), 25),
+    (("lost_contact", "Tidak dapat dihubungi selama tiga bulan"), 22),
+    (("transferred", "Dirujuk dan ditangani lembaga lain"), 8),
+    (("died", "Survivor meninggal dunia"), 2),
+]
+CLOSURE_REASON_BY_TEXT: dict[str, str] = {text: code for (code, text), _w in CLOSING_REASONS}
 # Status walk: next-status weights and the days each step takes (from, to) -> (min, max).
 NEXT_STATUS: dict[str, Weighted[str]] = {
     CaseStatus.INTAKE: [(CaseStatus.ASSESSMENT, 92), (CaseStatus.CLOSED, 8)],
@@ -414,8 +423,7 @@ REASONS: dict[str, tuple[str, ...]] = {
     CaseStatus.SERVICES: ("Rencana intervensi disetujui supervisor", "Perlu layanan tambahan"),
     CaseStatus.REINTEGRATION: ("Persiapan pemulangan dan reintegrasi ke keluarga",),
     CaseStatus.FOLLOW_UP: ("Survivor telah kembali ke keluarga; pemantauan berkala",),
-    CaseStatus.CLOSED: ("Tujuan rencana intervensi tercapai", "Survivor menolak layanan lanjutan",
-                        "Dirujuk dan ditangani lembaga lain", "Tidak dapat dihubungi selama tiga bulan"),
+    CaseStatus.CLOSED: tuple(text for (_code, text), _w in CLOSING_REASONS),
     CaseStatus.REOPENED: ("Survivor kembali meminta layanan", "Ada informasi baru tentang pelaku"),
 }
 
@@ -472,6 +480,8 @@ class SeedResult:
     survivors_added: int
     seconds: float
     accounts: list[DemoAccount] = field(default_factory=list)
+    recovery_cases: int = 0  # cases given recovery data in this run
+    recovery_seconds: float = 0.0
 
 
 # --- the generator -------------------------------------------------------------------------------
@@ -520,6 +530,7 @@ class SurvivorFactory:
         self.transit_pick = {k: self._picker(v) for k, v in TRANSIT.items()}
         self.guardian_rel_pick = self._picker(GUARDIAN_RELATIONS)
         self.next_pick = {k: self._picker(v) for k, v in NEXT_STATUS.items()}
+        self.closing_pick = self._picker(CLOSING_REASONS)
         self.decided_pick = self._picker([(c.StatusDecidedBy.POLICE, 45), (c.StatusDecidedBy.COURT, 20),
                                        (c.StatusDecidedBy.GOVERNMENT, 25), (c.StatusDecidedBy.NGO, 10)])
 
@@ -699,17 +710,23 @@ class SurvivorFactory:
         # The workflow, walked from intake until today.
         opened_at = self._at(identified_on, lead_org.pk)
         status: str = CaseStatus.INTAKE
-        changes: list[tuple[str, str, dt.datetime]] = [("", CaseStatus.INTAKE, opened_at)]
+        changes: list[tuple[str, str, dt.datetime, str]] = [("", CaseStatus.INTAKE, opened_at,
+                                                             REASONS[CaseStatus.INTAKE][0])]
         t = opened_at
+        closing = ""
         while True:
             lo, hi = STEP_DAYS[status]
-            if status == CaseStatus.CLOSED and rng.random() > 0.05:
+            if status == CaseStatus.CLOSED and (closing == "died" or rng.random() > 0.05):
                 break
             t = t + dt.timedelta(days=rng.randint(lo, hi), minutes=rng.randint(0, 600))
             if t >= self.now:
                 break
             nxt = self.next_pick[status]()
-            changes.append((status, nxt, t))
+            if nxt == CaseStatus.CLOSED:
+                closing, reason = self.closing_pick()
+            else:
+                reason = rng.choice(REASONS[nxt])
+            changes.append((status, nxt, t, reason))
             status = nxt
         closed_at = changes[-1][2] if status == CaseStatus.CLOSED else None
 
@@ -781,11 +798,11 @@ class SurvivorFactory:
                 out["team"].append(CaseTeamMember(case=case, user_id=rng.choice(staff[role]),
                                                   added_by_id=supervisor_id, added_at=changes[3][2]))
 
-        for from_status, to_status, at in changes:
+        for from_status, to_status, at, reason in changes:
             by = supervisor_id if to_status in (CaseStatus.CLOSED, CaseStatus.SERVICES) else lead_id
             out["status_changes"].append(CaseStatusChange(
                 case=case, from_status=from_status, to_status=to_status,
-                reason=rng.choice(REASONS[to_status]), changed_by_id=by, changed_at=at,
+                reason=reason, changed_by_id=by, changed_at=at,
             ))
 
         # Guardian (children), override where there is none or only a suspect, and consent.
@@ -874,8 +891,12 @@ def analyse_tables() -> None:
 
 
 def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BATCH,
-         progress: Callable[[str], None] | None = None) -> SeedResult:
-    """Top the demo organisations up to ``n_survivors`` synthetic survivors (never beyond). Idempotent."""
+         progress: Callable[[str], None] | None = None, recovery: bool = True) -> SeedResult:
+    """Top the demo organisations up to ``n_survivors`` synthetic survivors (never beyond). Idempotent.
+
+    With ``recovery`` (the default), every demo case without recovery data gets it
+    (``core.seeding_recovery``): services provided, assessments, plan, deliveries, closure, follow-ups.
+    """
     started = time.perf_counter()
     pools = name_pools(seed_value)
     staff_rng = random.Random(seed_value)  # noqa: S311 - synthetic data, reproducible on purpose
@@ -906,7 +927,16 @@ def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BA
                     elapsed = time.perf_counter() - started
                     progress(f"{done:,}/{to_add:,} survivors ({elapsed:.1f} s, {done / max(elapsed, 1e-9):,.0f}/s)")
         analyse_tables()
+    recovery_cases, recovery_seconds = 0, 0.0
+    if recovery:
+        from core.seeding_recovery import recovery_seed
+
+        rec_started = time.perf_counter()
+        with override_settings(DEBUG=False):
+            rec = recovery_seed(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress)
+        recovery_cases, recovery_seconds = rec.cases, time.perf_counter() - rec_started
     return SeedResult(
         organisations=len(orgs), users=len(accounts), survivors_before=before, survivors_added=to_add,
-        seconds=time.perf_counter() - started, accounts=accounts,
+        seconds=time.perf_counter() - started, accounts=accounts, recovery_cases=recovery_cases,
+        recovery_seconds=recovery_seconds,
     )

@@ -16,9 +16,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
-from cases.models import ALLOWED_TRANSITIONS, Case, CaseStatus, CaseStatusChange, CaseTeamMember
+from care.models import OrganisationService, Service, ServiceApplication, ServiceDelivery
+from cases.models import ALLOWED_TRANSITIONS, Alert, Case, CaseStatus, CaseStatusChange, CaseTeamMember
 from core.choices import CHILD_AGE_BANDS
 from core.seeding import DEMO_ORGANISATIONS, DEMO_PASSWORD, NEXT_STATUS, OVERRIDE_MODEL
+from core.workqueue import work_items_for
+from plans.models import Action, Goal, PhaseChange, Plan, PlanRevision
+from recovery import scoring
+from recovery.models import Answer, Assessment, DomainScore, Instrument, ScreeningResult
+from reintegration.models import Closure, FollowUp
+from reintegration.risk import risk_score
 from survivors.models import ConsentRecord, Guardian, Identity, Survivor
 from survivors.validators import nik_check_consistent, nik_parse
 
@@ -34,7 +41,9 @@ def seeded(db, tmp_path):
 
 def counts() -> dict[str, int]:
     models = (Organisation, User, TOTPDevice, Survivor, Identity, Case, CaseTeamMember, CaseStatusChange, Guardian,
-              ConsentRecord, ChangeRecord)
+              ConsentRecord, ChangeRecord, OrganisationService, Assessment, Answer, DomainScore, ScreeningResult,
+              ServiceApplication, ServiceDelivery, PhaseChange, Plan, Goal, Action, PlanRevision, Closure, FollowUp,
+              Alert)
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -155,3 +164,115 @@ def test_demo_accounts_file_and_totp(seeded):
     device.last_t = -1
     device.save()
     assert device.verify_token(code)
+
+
+# --- recovery data ------------------------------------------------------------------------------
+
+
+def _pattern(means: list[float]) -> str:
+    """improving / stalling / relapsing, from the mean domain score of each completed assessment."""
+    peak = max(range(len(means)), key=lambda i: means[i])
+    if 0 < peak < len(means) - 1 and means[peak] - means[-1] >= 0.5 and means[peak] - means[0] >= 0.3:
+        return "relapsing"
+    if means[-1] - means[0] >= 0.6:
+        return "improving"
+    if abs(means[-1] - means[0]) < 0.6 and max(means) - min(means) < 0.8:
+        return "stalling"
+    return "other"
+
+
+def test_assessment_histories_and_scores(seeded):
+    shrs = Instrument.objects.get(code="SHRS", version=1)
+    completed = Assessment.objects.filter(instrument=shrs, status=Assessment.Status.COMPLETED)
+    assert completed.exists()
+    assert Assessment.objects.filter(status=Assessment.Status.DRAFT).count() <= completed.count() // 5
+    domains = dict(shrs.items.values_list("id", "domain"))
+    answers = defaultdict(list)
+    for assessment_id, item_id, value in Answer.objects.filter(assessment__instrument=shrs).values_list(
+            "assessment_id", "item_id", "value"):
+        answers[assessment_id].append((domains[item_id], value))
+    stored = defaultdict(dict)
+    for assessment_id, domain, score in DomainScore.objects.values_list("assessment_id", "domain", "score"):
+        stored[assessment_id][domain] = score
+    means = defaultdict(list)
+    for a in completed.select_related("case").order_by("assessed_on", "created_at"):
+        expected = scoring.domain_scores(answers[a.pk])
+        assert len(answers[a.pk]) == 18
+        assert stored[a.pk] == expected, a.pk  # exactly recovery's scoring of the stored answers
+        assert a.restored == scoring.is_restored(expected)
+        assert a.case.identified_on <= a.assessed_on <= dt.date.today()
+        means[a.case_id].append(float(sum(expected.values()) / len(expected)))
+    patterns = {_pattern(m) for m in means.values() if len(m) >= 3}
+    assert {"improving", "stalling", "relapsing"} <= patterns
+    # Screening results are the instruments' own bands of the stored answers.
+    for result in ScreeningResult.objects.select_related("assessment__instrument"):
+        values = list(Answer.objects.filter(assessment=result.assessment).values_list("value", flat=True))
+        total = scoring.screening_total(values)
+        assert result.total == total
+        assert result.band == scoring.screening_band(result.assessment.instrument.bands, total).code
+    assert ScreeningResult.objects.filter(assessment__instrument__code="PHQ-9").exists()
+
+
+def test_deliveries_follow_what_the_organisation_provides(seeded):
+    provided = set(OrganisationService.objects.values_list("organisation_id", "service_id"))
+    kinds = {o.name: set(OrganisationService.objects.filter(organisation=o).values_list("service__code", flat=True))
+             for o in Organisation.objects.all()}
+    assert "medical_care" in kinds["RS Bhayangkara Mataram"]
+    assert "legal_aid" in kinds["UPTD PPA Provinsi Nusa Tenggara Timur"]
+    assert "medical_care" not in kinds["UPTD PPA Provinsi Nusa Tenggara Timur"]
+    team = set(CaseTeamMember.objects.values_list("case_id", "user_id"))
+    per_case = defaultdict(int)
+    today = dt.date.today()
+    for d in ServiceDelivery.objects.select_related("case", "goal__plan", "service"):
+        assert (d.organisation_id, d.service_id) in provided
+        assert d.organisation_id == d.case.lead_organisation_id
+        assert (d.case_id, d.delivered_by_id) in team
+        assert d.case.identified_on <= d.delivered_on <= today
+        if d.case.closed_at:
+            assert d.delivered_on <= d.case.closed_at.date() + dt.timedelta(days=1)
+        if d.goal is not None:
+            assert d.goal.plan.case_id == d.case_id and d.goal.domain in d.service.domains
+        if d.service.category != Service.Category.ACT:
+            per_case[d.case_id] += 1
+    assert ServiceDelivery.objects.filter(goal__isnull=False).exists()
+    assert ServiceDelivery.objects.filter(service__code="police_report_forwarded", delivered_at__isnull=False).exists()
+    past_intake = Case.objects.exclude(status=CaseStatus.INTAKE).values_list("id", flat=True)
+    assert max(per_case.values()) <= 17 and sum(1 for c in past_intake if per_case[c] >= 2) >= len(past_intake) // 2
+    assert ServiceApplication.objects.values("case_id").distinct().count() == Case.objects.count()
+
+
+def test_plans_phases_closures_and_follow_ups(seeded):
+    planned = Case.objects.filter(status_changes__to_status=CaseStatus.PLANNING).distinct()
+    assert planned.exists()
+    for case in planned:
+        assert PhaseChange.objects.filter(case=case).exclude(reason="").exists()
+        plan = Plan.objects.get(case=case)
+        goals = list(plan.goals.all())
+        assert goals and all(g.domain for g in goals)
+        assert plan.version == plan.revisions.count()
+        latest = plan.revisions.order_by("-number").first()
+        assert {g["id"] for g in latest.snapshot["goals"]} == {g.pk for g in goals}
+        for g in latest.snapshot["goals"]:
+            assert g["status"] == Goal.objects.get(pk=g["id"]).status
+    assert Action.objects.filter(responsible_organisation__isnull=False, target_date__isnull=False).exists()
+    statuses = set(PlanRevision.objects.values_list("status", flat=True))
+    assert {"approved", "submitted"} <= statuses
+    for case in Case.objects.filter(status=CaseStatus.CLOSED):
+        closure = Closure.objects.filter(case=case).order_by("-closed_at").first()
+        assert closure is not None and closure.closed_at == case.closed_at
+        if not closure.follow_up_declined and closure.reason != "died":
+            assert closure.follow_ups.count() == 4
+    done = FollowUp.objects.filter(status="done")
+    assert done.exists() and FollowUp.objects.filter(status="scheduled").exists()
+    for f in done:
+        assert risk_score(f.risk_answers).level == f.risk_level
+        if f.risk_level == "high":
+            assert Alert.objects.filter(case=f.case, kind="retrafficking_risk",
+                                        recipient=f.case.lead_caseworker).exists()
+
+
+def test_work_queue_shows_demo_work(seeded):
+    caseworkers = User.objects.filter(roles__role=Role.CASEWORKER, username__contains=".caseworker")
+    busiest = max(caseworkers, key=lambda u: Case.objects.filter(lead_caseworker=u).count())
+    assert work_items_for(busiest)
+    assert any(i.overdue for u in caseworkers for i in work_items_for(u))

@@ -1,8 +1,12 @@
-"""``manage.py seed --survivors N [--demo-accounts PATH] [--seed 42] [--batch-size 2000]``.
+"""``manage.py seed --survivors N [--demo-accounts PATH] [--seed 42] [--batch-size 2000] [--no-recovery]``.
 
 Synthetic demo data only: demo organisations and users (each with a confirmed TOTP device) and
-N invented survivors with identity, guardian or override, consent, case, team and status history.
-Safe to run again: organisations and users are found by name, and survivors are only topped up to N.
+N invented survivors with identity, guardian or override, consent, case, team and status history;
+then, unless ``--no-recovery``, the recovery data of every case that has none yet: the services each
+organisation provides, assessment histories and screenings, phases and plans, service applications
+and deliveries, closures and follow-ups.
+Safe to run again: organisations and users are found by name, survivors are only topped up to N,
+and recovery data is only added to cases without any.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ class Command(BaseCommand):
                             help="Write the demo users (username, password, TOTP secret) to this JSON file.")
         parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help="Rows per bulk insert.")
+        parser.add_argument("--no-recovery", action="store_true",
+                            help="Do not add assessments, plans, services, closures and follow-ups to the cases.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         n = options["survivors"]
@@ -32,12 +38,14 @@ class Command(BaseCommand):
         result = seed(
             n, seed_value=options["seed"], batch_size=max(1, options["batch_size"]),
             progress=(lambda msg: self.stdout.write(f"  {msg}")) if verbose else None,
+            recovery=not options["no_recovery"],
         )
         if verbose:
             self.stdout.write(
                 f"Demo data: {result.organisations} organisations, {result.users} demo users; survivors "
                 f"{result.survivors_before:,} before, {result.survivors_added:,} added "
-                f"({result.seconds:.1f} s)."
+                f"({result.seconds:.1f} s); recovery data added to {result.recovery_cases:,} cases "
+                f"({result.recovery_seconds:.1f} s)."
             )
         if options["demo_accounts"]:
             path = demo_accounts_write(options["demo_accounts"], result.accounts)
