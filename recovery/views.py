@@ -7,41 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
-from access import policy
 from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from cases.forms import apply_errors
+from cases.views import case_view
 from core import clock
 from core.choices import Domain
 
 from . import charts, permissions, scoring, selectors, services
 from .forms import AssessmentFillForm, AssessmentStartForm
 from .models import Assessment, AssessmentKind
-
-
-def case_view(action: str = Action.VIEW) -> Any:
-    """Signed-in, no caching on shared phones, and the case fetched through the policy (as in cases.views)."""
-
-    def decorator(fn: Any) -> Any:
-        @login_required
-        @never_cache
-        def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-            case = policy.case_get_for_user(request.user, case_id, action)
-            return fn(request, case, *args, **kwargs)
-
-        wrapper.__name__ = fn.__name__
-        wrapper.__doc__ = fn.__doc__
-        return wrapper
-
-    return decorator
 
 
 def _show_errors(form: Any, exc: ValidationError) -> None:

@@ -9,50 +9,16 @@ is a failure (CI installs Debian's chromium).
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from tests.browser import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is not installed, and under CI=true browser tests must run (apt-get install chromium).")
-        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _no_horizontal_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 362, f"{page.url} is {width}px wide on a 360px screen"
-
 
 def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     from django_otp.oath import TOTP
@@ -80,13 +46,13 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit].primary").click()
     page.wait_for_url("**/accounts/otp/**")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.fill("input[name=token]", f"{totp.token():06d}")
     page.locator("form button[type=submit].primary").click()
     page.wait_for_url("**/cases/")
     assert page.locator("h1").inner_text() == "Daftar kasus"  # Indonesian first
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # 2. Register a survivor.
     page.get_by_role("link", name="Daftarkan penyintas").first.click()
@@ -97,7 +63,7 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     page.select_option("#id_origin_regency", "53.01")
     page.fill("#id_identified_on", "2026-10-02")
     page.select_option("#id_channel", "kemlu")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.locator("form button[type=submit].primary").click()
     page.wait_for_url("**/intake/")
     code = page.locator("h1 .code").inner_text()
@@ -120,7 +86,7 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     body = page.locator("main").inner_text()
     assert "Malaysia" in body and "pekerjaan rumah tangga" in body.lower()
     assert "Maria" not in body  # the case file shows the code, not the name
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # 4. Find the case in the caseload.
     page.get_by_role("link", name="Daftar kasus").first.click()

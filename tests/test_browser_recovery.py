@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.test_browser import CHROMIUM_ARGS, chromium_path
+from tests.browser import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,26 +40,6 @@ DELIVERIES = [
     ("psychological_support", "2026-05-20", None),
     ("economic_empowerment", "2026-07-08", GOAL_ECONOMIC),
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is not installed, and under CI=true browser tests must run (apt-get install chromium).")
-        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _no_horizontal_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 362, f"{page.url} is {width}px wide on a 360px screen"
 
 
 def _submit(page: Any, button: Any) -> None:
@@ -177,7 +156,7 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
 
     # 3. Baseline holistic assessment, low scores.
     _start_assessment(page, "baseline", "2026-03-10")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     _fill_assessment(page, BASELINE)
     _submit(page, page.locator("button[name=action][value=complete]"))
     assert re.search(r"/assessments/[0-9a-f-]+/$", page.url), page.url
@@ -192,12 +171,12 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
     assert "Suggested goal" in page.locator("main").inner_text()  # low scores suggest goals
     page.fill("#id_priorities", "A safe place to stay first, then work.")
     _fill_goal(page, "safety", GOAL_SAFETY, "Arrange a place in the shelter", "2026-12-15")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     _submit(page, page.get_by_role("button", name="Save and add more"))
     assert page.url.endswith("/plan/edit/")
     assert "Plan saved as revision 1" in page.locator("main").inner_text()
     _fill_goal(page, "economic", GOAL_ECONOMIC, "Enrol in the village business training", "2027-01-31")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     _submit(page, page.get_by_role("button", name="Save", exact=True))
     assert page.url.endswith("/plan/")
     plan_text = page.locator("main").inner_text()
@@ -261,7 +240,7 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
     for label in ("12 Mar 2026: Safe housing", "20 May 2026: Psychological support",
                   "8 Jul 2026: Economic empowerment"):
         assert label in markers, markers
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # 8. Nothing left the origin, no script failed.
     assert not foreign, f"requests to other origins: {foreign}"
