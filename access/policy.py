@@ -105,10 +105,7 @@ def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Cas
 
     try:
         case = (
-            Case.objects.select_related(
-                "survivor", "survivor__origin_province", "survivor__origin_regency", "lead_organisation",
-                "lead_caseworker", "identification_region", "recruitment_region", "exploitation_region",
-            )
+            Case.objects.select_related("survivor", "lead_organisation", "lead_caseworker")
             .filter(lead_organisation_id=getattr(user, "organisation_id", None))
             .get(pk=case_id)
         )
@@ -116,7 +113,23 @@ def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Cas
         raise Http404 from exc
     if not can(user, action, case):
         raise Http404
+    _attach_regions(case)
     return case
+
+
+def _attach_regions(case: Case) -> None:
+    """The case's five region references in one query by primary key, instead of five more joins
+    in the case fetch (a ten-table join costs PostgreSQL more to plan than to run)."""
+    from core.models import Region
+
+    holders = [(case, "identification_region"), (case, "recruitment_region"), (case, "exploitation_region"),
+               (case.survivor, "origin_province"), (case.survivor, "origin_regency")]
+    codes = {getattr(obj, f"{name}_id") for obj, name in holders} - {None, ""}
+    found = Region.objects.in_bulk(codes) if codes else {}
+    for obj, name in holders:
+        code = getattr(obj, f"{name}_id")
+        if code in found:
+            obj._meta.get_field(name).set_cached_value(obj, found[code])  # type: ignore[union-attr]
 
 
 def team_candidates(case: Case) -> QuerySet[User]:

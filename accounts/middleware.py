@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -12,6 +13,24 @@ from django.utils import timezone
 
 # Paths a signed-in but not yet two-factor-verified user may reach.
 _OPEN_PREFIXES = ("/static/", "/i18n/", "/api/")
+
+
+class IdleTimeoutMiddleware:
+    """Renew a signed-in session's expiry (SESSION_COOKIE_AGE from now) on activity, at most once a
+    minute: the session then ends after that long without a request, and an ordinary request
+    costs no session write."""
+
+    RENEW_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - int(request.session.get("_seen", 0)) >= self.RENEW_SECONDS:
+                request.session["_seen"] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
 
 
 class TwoFactorRequiredMiddleware:

@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.OrganisationTimezoneMiddleware",
@@ -201,9 +202,10 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env_str("SINTAS_OTP_ISSUER", "Sintas")
 
-# Idle sessions expire: every request renews the cookie, silence ends it.
+# Idle sessions expire: activity renews the session (at most once a minute, see
+# accounts.middleware.IdleTimeoutMiddleware), silence ends it.
 SESSION_COOKIE_AGE = env_int("SINTAS_IDLE_TIMEOUT_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
