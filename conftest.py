@@ -16,7 +16,7 @@ Every persona has a confirmed TOTP device; ``login(client, user)`` signs in with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,3 +151,24 @@ def personas(db: Any) -> Personas:
     CaseTeamMember.objects.create(case=case_a, user=users["a_psychologist"])
     CaseTeamMember.objects.create(case=case_b, user=users["b_psychologist"])
     return Personas(org_a=org_a, org_b=org_b, org_c=org_c, users=users, case_a=case_a, case_b=case_b)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's, driven by Playwright): skipped where it is not installed,
+    a failure under CI=true, where the browser tests must run."""
+    import os
+
+    from tests.browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is not installed, and under CI=true browser tests must run (apt-get install chromium).")
+        pytest.skip("Chromium is not installed: `apt-get install chromium` to run the browser tests.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

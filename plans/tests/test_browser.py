@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import _no_horizontal_scroll, browser  # noqa: F401 (the fixture)
+from tests.browser import no_horizontal_scroll
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_plan_on_a_phone(live_server: Any, browser: Any, personas: Any) -> None:
     _sign_in(page, live_server, p.a_caseworker)
 
     page.goto(f"{live_server.url}/cases/{p.case_a.pk}/plan/edit/")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.fill("#id_priorities", "Ingin pulang ke ibu")
     page.select_option("#id_g0-domain", "safety")
     page.fill("#id_g0-description", "Tinggal di rumah aman")
@@ -52,7 +52,7 @@ def test_plan_on_a_phone(live_server: Any, browser: Any, personas: Any) -> None:
     page.locator("button[name=continue]").click()
     page.wait_for_url("**/plan/edit/")
     assert Goal.objects.filter(plan__case=p.case_a).count() == 1
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
 
     # Someone else saves meanwhile; this save is refused and the difference shown.
     plan = Plan.objects.get(case=p.case_a)
@@ -61,11 +61,11 @@ def test_plan_on_a_phone(live_server: Any, browser: Any, personas: Any) -> None:
     page.locator("form button[type=submit].primary").click()
     assert page.locator("#conflict-h").is_visible()
     assert page.locator("#id_priorities").input_value() == "Versi pendamping"
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     if os.environ.get("SINTAS_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["SINTAS_SCREENSHOTS"], "plan_conflict.png"), full_page=True)
     page.goto(f"{live_server.url}/cases/{p.case_a.pk}/")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     if os.environ.get("SINTAS_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["SINTAS_SCREENSHOTS"], "case_file.png"), full_page=True)
     assert not errors, errors
