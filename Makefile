@@ -18,11 +18,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# Compiled translations are build products (not committed): built from locale/*.po.
-locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(STAMP)
+# Compiled translations are build products (not committed): built from every locale/*.po
+# (the project's and each room's own, e.g. referrals/locale/).
+PO_FILES := $(wildcard locale/id/LC_MESSAGES/django.po */locale/id/LC_MESSAGES/django.po)
+MO_STAMP := $(VENV)/.translations
+$(MO_STAMP): $(PO_FILES) $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
+	touch $(MO_STAMP)
 
-migrate: install locale/id/LC_MESSAGES/django.mo
+migrate: install $(MO_STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_regions
 
@@ -34,13 +38,13 @@ demo: seed
 	@echo "Sintas is starting at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-test: install locale/id/LC_MESSAGES/django.mo
+test: install $(MO_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/pytest -q
 
-e2e: install locale/id/LC_MESSAGES/django.mo
+e2e: install $(MO_STAMP)
 	$(VENV)/bin/pytest -q -m browser
 
 lint: install

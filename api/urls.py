@@ -24,6 +24,12 @@ urlpatterns = [
     path("", include("plans.api_urls")),
     path("", include("care.api_urls")),
     path("", include("reintegration.api_urls")),
+    path("", include("partners.api_urls")),
+    path("", include("referrals.api_urls")),
+    path("", include("transfers.api_urls")),
+    path("", include("interop.api_urls")),
+    path("", include("monitoring.api_urls")),
+    path("", include("releases.api_urls")),
     # The OpenAPI schema: for signed-in, two-factor-verified users only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsVerifiedUser]), name="api-schema"),
 ]

@@ -890,6 +890,31 @@ def analyse_tables() -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+DemoSeeder = Callable[..., list[DemoAccount]]
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    """Each installed app's ``seeding.seed_demo``, in INSTALLED_APPS order (after the recovery data).
+
+    Signature: ``seed_demo(orgs: dict[str, Organisation], *, seed_value, batch_size, progress)
+    -> list[DemoAccount]`` (the demo accounts it created, so ``make demo`` prints them). It must be
+    idempotent like the rest: find what it made before by name, and only add what is missing.
+    """
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.seeding"
+        if importlib.util.find_spec(name):
+            hook = getattr(importlib.import_module(name), "seed_demo", None)
+            if hook is not None:
+                found.append(hook)
+    return found
+
+
 def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BATCH,
          progress: Callable[[str], None] | None = None, recovery: bool = True) -> SeedResult:
     """Top the demo organisations up to ``n_survivors`` synthetic survivors (never beyond). Idempotent.
@@ -935,6 +960,9 @@ def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BA
         with override_settings(DEBUG=False):
             rec = recovery_seed(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress)
         recovery_cases, recovery_seconds = rec.cases, time.perf_counter() - rec_started
+        for hook in demo_seeders():
+            with override_settings(DEBUG=False):
+                accounts.extend(hook(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress))
     return SeedResult(
         organisations=len(orgs), users=len(accounts), survivors_before=before, survivors_added=to_add,
         seconds=time.perf_counter() - started, accounts=accounts, recovery_cases=recovery_cases,

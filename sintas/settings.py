@@ -114,6 +114,12 @@ INSTALLED_APPS = [
     "plans",
     "care",
     "reintegration",
+    "partners",
+    "referrals",
+    "transfers",
+    "interop",
+    "monitoring",
+    "releases",
     "api",
 ]
 

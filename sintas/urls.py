@@ -12,5 +12,11 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("care.urls")),
     path("", include("reintegration.urls")),
+    path("", include("partners.urls")),
+    path("", include("referrals.urls")),
+    path("", include("transfers.urls")),
+    path("", include("interop.urls")),
+    path("", include("monitoring.urls")),
+    path("", include("releases.urls")),
     path("api/v1/", include("api.urls")),
 ]

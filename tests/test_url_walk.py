@@ -1,16 +1,23 @@
 """Walk every URL pattern and API route with another organisation's object ids: always 404.
 
 New endpoints are covered without anyone remembering to add a test. A URL keyword this test does
-not know fails the test, so whoever adds one must say which object it names.
+not know fails the test, so whoever adds one must say which object it names: here, or (for a room's
+own keywords) in ``<app>/tests/walk.py``, which defines ``other_org_objects(p) -> dict`` (objects of
+organisation B, or of organisations the walkers have nothing to do with) and ``NONEXISTENT`` (ids
+that name nothing). Every installed app's ``tests.walk`` module is picked up.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import uuid
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
@@ -28,7 +35,24 @@ def iter_patterns(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[s
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
 
 
+def walk_extensions() -> list[ModuleType]:
+    """Each installed app's ``tests.walk`` module, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.walk"
+        if importlib.util.find_spec(f"{config.name}.tests") and importlib.util.find_spec(name):
+            found.append(importlib.import_module(name))
+    return found
+
+
 def other_org_objects(p: Personas) -> dict[str, Any]:
+    objects = core_other_org_objects(p)
+    for module in walk_extensions():
+        objects.update(module.other_org_objects(p))
+    return objects
+
+
+def core_other_org_objects(p: Personas) -> dict[str, Any]:
     """For each URL keyword, an object that belongs to organisation B (the walkers are org A)."""
     from accounts.models import ApiToken
     from survivors.services import ConsentInput, consent_record
@@ -106,6 +130,8 @@ NONEXISTENT = {"case_id": uuid.uuid4(), "survivor_id": uuid.uuid4(), "consent_id
                "alert_id": 987654321, "delivery_id": uuid.uuid4(), "application_id": uuid.uuid4(),
                "follow_up_id": uuid.uuid4(), "revision_id": 987654321,
                "assessment_id": uuid.uuid4()}
+for _module in walk_extensions():
+    NONEXISTENT.update(_module.NONEXISTENT)
 
 
 def _walk(client: Client, routes: list[tuple[str, str]], ghost_routes: dict[str, str]) -> list[str]:

@@ -1,0 +1,1 @@
+"""HTCDS 2.0 export and import of referral packets."""

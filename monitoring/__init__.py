@@ -1,0 +1,1 @@
+"""Indicators, dashboards, periodic reports, disclosure control."""

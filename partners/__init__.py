@@ -1,0 +1,1 @@
+"""Partner directory: organisation profiles, services, regions served, capacity."""

@@ -1,0 +1,7 @@
+"""Partner directory pages."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "partners"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Consent-scoped referrals: packets, lifecycle, inbox."""

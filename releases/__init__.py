@@ -1,0 +1,1 @@
+"""Public statistics: CTDC-shaped data, differential privacy, CTDC reference data, SIMFONI-PPA export."""

@@ -1,0 +1,1 @@
+"""Case transfer from one lead organisation to another."""
