@@ -63,6 +63,10 @@ class AccessLogEntry(models.Model):
         API_IDENTITY = "api_identity", _("identity (API)")
         SEARCH_NIK = "search_nik", _("search by NIK")
         SCREENING = "screening", _("screening result (PHQ-9, GAD-7, PCL-5)")
+        REFERRAL_PACKET = "referral_packet", _("referral packet")
+        EXPORT = "export", _("export (HTCDS JSON)")
+        TRANSFERRED_RECORDS = "transferred_records", _("own records of a transferred case")
+        SIMFONI_EXPORT = "simfoni_export", _("SIMFONI-PPA export")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -181,6 +181,8 @@ class Alert(models.Model):
         SELF_HARM = "self_harm", _("self-harm risk (PHQ-9 item 9)")
         RETRAFFICKING_RISK = "retrafficking_risk", _("high re-trafficking risk")
         TIME_LIMIT = "time_limit", _("legal time limit passed")
+        REFERRAL_OVERDUE = "referral_overdue", _("referral not answered in time")
+        TRANSFER = "transfer", _("case transferred")
         OTHER = "other", _("other")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
