@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("referrals")
+
+    def ready(self) -> None:
+        from core import sections, workqueue
+        from survivors.signals import consent_withdrawn
+
+        from .sections import referrals_section
+        from .services import on_consent_withdrawn
+        from .workqueue import referrals_awaiting_answer
+
+        consent_withdrawn.connect(on_consent_withdrawn, dispatch_uid="referrals.on_consent_withdrawn")
+        sections.register(referrals_section)
+        workqueue.register(referrals_awaiting_answer)

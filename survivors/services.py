@@ -23,6 +23,7 @@ from core.crypto import keyed_hash
 from core.models import Region
 
 from .models import ConsentRecord, Guardian, Identity, Survivor
+from .signals import consent_withdrawn
 from .validators import nik_check_consistent, nik_normalise, nik_parse
 
 # Crockford's base32 without look-alikes: a code can be read over the phone.
@@ -510,6 +511,7 @@ def consent_withdraw(*, actor: Any, case: Any, record: ConsentRecord, reason: st
         locked.save(update_fields=["withdrawn_at", "withdrawal_reason"])
         history_record(actor=actor, instance=locked, action=ChangeRecord.Action.UPDATE, before=before,
                        case_id=case.pk)
+        consent_withdrawn.send(sender=ConsentRecord, record=locked, actor=actor, case=case)
     return locked
 
 

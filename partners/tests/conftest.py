@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield

@@ -1,0 +1,14 @@
+"""Celery task. Schedule ``referrals.check_referrals`` with celery beat (every 15 minutes is
+plenty), or run ``manage.py check_referrals`` from cron."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import referrals_check
+
+
+@shared_task(name="referrals.check_referrals")
+def check_referrals_task() -> list[int]:
+    expired, escalated = referrals_check()
+    return [expired, escalated]
