@@ -143,6 +143,57 @@ def team_candidates(case: Case) -> QuerySet[User]:
     )
 
 
+# --- Case transfers (transfers room, docs/transfers.md) --------------------------------------------
+# A transfer moves ``lead_organisation``: the receiver then has the access above, the sender none.
+# The only access a sending organisation may keep is the read-only view of its own records, when
+# SINTAS_TRANSFER_SENDER_ACCESS = "own_records".
+
+
+def may_propose_transfer(user: Any, case: Case) -> bool:
+    """The lead organisation's supervisors and the lead caseworker (who manage the case team)."""
+    return can(user, Action.MANAGE_TEAM, case)
+
+
+def may_decide_transfer(user: Any, transfer: Any) -> bool:
+    """Accept or decline (while pending): a supervisor of the receiving organisation."""
+    return bool(_active(user) and user.has_role(Role.SUPERVISOR) and user.organisation_id == transfer.to_organisation_id)
+
+
+def transfer_get_for_user(user: Any, transfer_id: Any) -> Any:
+    """A transfer, for the receiving organisation's supervisors and for whoever may view its case; else 404."""
+    from transfers.models import CaseTransfer
+
+    try:
+        transfer = CaseTransfer.objects.select_related(
+            "case", "case__survivor", "case__lead_organisation", "from_organisation", "to_organisation",
+            "proposed_by", "decided_by", "new_lead_caseworker",
+        ).get(pk=transfer_id)
+    except (CaseTransfer.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+    if may_decide_transfer(user, transfer) or (may_work_on_cases(user) and can(user, Action.VIEW, transfer.case)):
+        return transfer
+    raise Http404
+
+
+def transferred_records_get_for_user(user: Any, transfer_id: Any) -> Any:
+    """An accepted transfer whose sending organisation keeps read access to its own records: for that
+    organisation's supervisors and the people on the case team at handover. Otherwise 404."""
+    from transfers.conf import OWN_RECORDS, sender_access
+    from transfers.models import CaseTransfer
+
+    if sender_access() != OWN_RECORDS or not may_work_on_cases(user):
+        raise Http404
+    try:
+        transfer = CaseTransfer.objects.select_related("case", "case__survivor", "from_organisation",
+                                                       "to_organisation").get(
+            pk=transfer_id, status=CaseTransfer.Status.ACCEPTED, from_organisation_id=user.organisation_id)
+    except (CaseTransfer.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+    if user.has_role(Role.SUPERVISOR) or user.pk in (transfer.former_team or []):
+        return transfer
+    raise Http404
+
+
 # --- Administration --------------------------------------------------------------------------
 
 

@@ -1,5 +1,10 @@
-"""/api/v1/ interoperability endpoints."""
+"""/api/v1/ interoperability endpoints. URL keywords: case_id (the 404 walker knows it)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import api
+
+urlpatterns = [
+    path("interop/htcds/import/", api.HtcdsImportView.as_view(), name="api-htcds-import"),
+    path("cases/<str:case_id>/htcds/", api.HtcdsExportView.as_view(), name="api-case-htcds"),
+]

@@ -1,7 +1,12 @@
-"""Interoperability pages."""
+"""Interoperability pages. URL keywords: case_id (the 404 walker knows it)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "interop"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("interop/import/", views.import_document, name="import"),
+    path("cases/<uuid:case_id>/htcds.json", views.export_case, name="export"),
+]

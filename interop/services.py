@@ -1,0 +1,180 @@
+"""HTCDS 2.0 import into a new case, and the case-level export (non-identity fields only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.models import ChangeRecord
+from audit.services import snapshot
+from cases.models import Case
+from cases.services import DATE_FIELDS, INTAKE_FIELDS, case_intake_update
+from core import clock
+from survivors.services import RegistrationInput, survivor_register
+
+from . import conf
+from .htcds import EXTENSION_KEY, FIELDS_BY_PATH, NOT_IMPORTED_KEY, htcds_to_values, packet_to_htcds
+
+# What the case-level export carries: the survivor's pseudonymous attributes and the intake, never the
+# identity and never free text (intake notes may name people).
+SURVIVOR_EXPORT_FIELDS = ("sex", "age_band", "nationality", "is_child_at_identification", "is_child_at_exploitation",
+                          "origin_province", "origin_regency")
+CASE_EXPORT_FIELDS = tuple(f for f in INTAKE_FIELDS if f != "intake_notes")
+
+# Packet keys the import uses to register the survivor (RegistrationInput attribute for each).
+REGISTRATION_KEYS = {
+    "survivor.sex": "sex",
+    "survivor.age_band": "age_band",
+    "survivor.nationality": "nationality",
+    "survivor.origin_province": "origin_province",
+    "survivor.origin_regency": "origin_regency",
+    "identity.birth_date": "birth_date",
+    "identity.nik": "nik",
+    "identity.phone_numbers": "phone_numbers",
+    "identity.address": "address",
+    "case.channel": "channel",
+    "case.identified_on": "identified_on",
+    "case.identification_region": "identification_region",
+}
+NAME_KEYS = ("identity.first_name", "identity.second_name")
+# Derived by Sintas from the age band and the dates; accepted and not needed.
+DERIVED_KEYS = ("survivor.is_child_at_identification", "survivor.is_child_at_exploitation")
+INTAKE_KEYS = {f"case.{name}": name for name in INTAKE_FIELDS if f"case.{name}" not in REGISTRATION_KEYS}
+
+
+def case_packet(case: Case) -> dict[str, Any]:
+    """The case's own non-identity fields as a packet (Sintas dotted path -> Sintas code)."""
+    values: dict[str, Any] = {}
+    for name, value in snapshot(case.survivor, list(SURVIVOR_EXPORT_FIELDS)).items():
+        values[f"survivor.{name}"] = value
+    for name, value in snapshot(case, list(CASE_EXPORT_FIELDS)).items():
+        values[f"case.{name}"] = value
+    return values
+
+
+def case_export(case: Case) -> dict[str, Any]:
+    """An HTCDS 2.0 document of the case (the caller checks access and writes the access log)."""
+    return packet_to_htcds(case_packet(case))
+
+
+def document_key(path: str) -> str:
+    """Where a packet key sits in an HTCDS document: its HTCDS field, or the extension."""
+    field = FIELDS_BY_PATH.get(path)
+    return field.htcds if field else f"{EXTENSION_KEY}.{path}"
+
+
+def unused_keys(values: dict[str, Any]) -> list[str]:
+    """Document entries an import does not store (HTCDS fields Sintas does not keep, foreign extension keys)."""
+    used = set(REGISTRATION_KEYS) | set(NAME_KEYS) | set(DERIVED_KEYS) | set(INTAKE_KEYS)
+    unused = [document_key(k) for k in values if k not in used and k != NOT_IMPORTED_KEY]
+    return sorted([*values.get(NOT_IMPORTED_KEY, []), *unused])
+
+
+def document_parse(raw: bytes) -> dict[str, Any]:
+    """Size, encoding and JSON checks of an uploaded document, before anything else."""
+    limit = conf.import_max_bytes()
+    if len(raw) > limit:
+        raise ValidationError(_("The file is larger than %(kb)d KB.") % {"kb": limit // 1024})
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("The file is not UTF-8 text.")) from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationError(_("The file is not valid JSON (line %(line)d, column %(col)d).")
+                              % {"line": exc.lineno, "col": exc.colno}) from exc
+    if not isinstance(doc, dict):
+        raise ValidationError(_("The document must be a JSON object of HTCDS fields."))
+    return doc
+
+
+def _date(errors: dict[str, list[str]], path: str, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(document_key(path), []).append(_("This is not a date (YYYY-MM-DD): %(value)s.")
+                                                        % {"value": value})
+        return None
+
+
+def _relabel(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """A service's errors keyed by the document's field names, so the sender can find them."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+def case_import(actor: Any, doc: dict[str, Any], *, channel: str = "", lead_caseworker_id: int | None = None,
+                guardian_override_reason: str = "") -> Case:
+    """Register a survivor and open a case in the actor's organisation from an HTCDS 2.0 document.
+
+    Everything goes through ``survivors.services.survivor_register`` and ``cases.services.case_intake_update``
+    in one transaction: an unknown field or picklist value, or any invalid data, raises ValidationError
+    (document field name -> messages) and nothing is saved. ``channel`` is used when the document does
+    not carry ``case.channel`` in its extension (HTCDS has no field for it).
+    """
+    values = htcds_to_values(doc)
+    errors: dict[str, list[str]] = {}
+    first = str(values.get("identity.first_name") or "").strip()
+    second = str(values.get("identity.second_name") or "").strip()
+    full_name = " ".join(p for p in (first, second) if p)
+    if not full_name:
+        errors.setdefault("prs_FirstName", []).append(
+            _("A name is needed to register the survivor (the name they use is enough)."))
+    reg: dict[str, Any] = {}
+    for path, attr in REGISTRATION_KEYS.items():
+        if path in values and values[path] not in (None, ""):
+            reg[attr] = values[path]
+    for path in ("identity.birth_date", "case.identified_on"):
+        attr = REGISTRATION_KEYS[path]
+        if attr in reg:
+            reg[attr] = _date(errors, path, reg[attr])
+    reg.setdefault("identified_on", clock.today())
+    reg.setdefault("sex", "unknown")
+    if not reg.get("channel"):
+        if channel:
+            reg["channel"] = channel
+        else:
+            errors.setdefault("channel", []).append(
+                _("The document does not say how the survivor came to you: choose the channel."))
+    for key in ("nik", "phone_numbers", "address", "nationality", "age_band", "origin_province", "origin_regency",
+                "identification_region"):
+        if key in reg:
+            reg[key] = str(reg[key])
+    intake: dict[str, Any] = {}
+    for path, name in INTAKE_KEYS.items():
+        if path in values:
+            value = values[path]
+            intake[name] = _date(errors, path, value) if name in DATE_FIELDS else value
+    if errors:
+        raise ValidationError(errors)
+
+    names = {attr: document_key(path) for path, attr in REGISTRATION_KEYS.items()}
+    names["full_name"] = "prs_FirstName"
+    names.update({name: document_key(path) for path, name in INTAKE_KEYS.items()})
+    with transaction.atomic():
+        try:
+            case = survivor_register(actor=actor, data=RegistrationInput(
+                full_name=full_name, lead_caseworker_id=lead_caseworker_id,
+                guardian_override_reason=guardian_override_reason, **reg))
+        except ValidationError as exc:
+            raise _relabel(exc, names) from exc
+        if intake:
+            try:
+                case_intake_update(actor=actor, case=case, values=intake)
+            except ValidationError as exc:
+                raise _relabel(exc, names) from exc
+        ChangeRecord.objects.create(
+            actor=actor, model="interop.htcdsimport", object_id=str(case.pk), action=ChangeRecord.Action.CREATE,
+            changes={"source": [None, "HTCDS 2.0"], "generator": [None, str(doc.get("x_generator", ""))[:100]]},
+            case_id=case.pk,
+        )
+    return case
