@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("monitoring and evaluation")
+
+    def ready(self) -> None:
+        from .indicators.builtin import register_builtin
+
+        register_builtin()

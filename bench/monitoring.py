@@ -1,0 +1,234 @@
+"""Benchmark the national monitoring dashboard and the annual report on a large data set.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/monitoring.py [--deliveries 5000000] [--repeat 5]
+
+Uses the configured database (PostgreSQL is the point: 200,000 survivors and 5,000,000 service
+deliveries). The survivors come from ``manage.py seed`` (run ``bench/run.py`` or ``manage.py seed``
+first); this script adds, only when missing, service deliveries in bulk SQL (INSERT ... SELECT from
+generate_series: each case gets 25 over its first year), some holistic assessments (a baseline
+and a reassessment for every fourth case), a national monitoring scope for a demo M&E officer,
+refreshes the case figures the dashboards read (``monitoring.facts``, timed), and then
+
+* requests the national dashboard (``monitoring:dashboard_national``) for the last full year,
+  signed in as that officer with the Django test client, ``--repeat`` times;
+* generates the annual report (PDF and Excel) for the nation in a child process, measuring its
+  wall time and its maximum resident memory.
+
+Prints a Markdown table and writes it to var/bench-monitoring.md. Targets: dashboard < 1 s (median),
+annual report < 60 s, report memory < 1 GB. Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sintas.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from accounts.models import Organisation, Role, RoleAssignment, User  # noqa: E402
+from cases.models import Case  # noqa: E402
+
+DASHBOARD_TARGET_S = 1.0
+REPORT_TARGET_S = 60.0
+REPORT_TARGET_MB = 1024.0
+BENCH_USER = "bench_monev_national"
+
+
+def deliveries_add(target: int) -> int:
+    """Top the recorded deliveries up to ``target`` in bulk SQL (PostgreSQL only)."""
+    from care.models import ServiceDelivery
+
+    have = ServiceDelivery.objects.count()
+    if have >= target:
+        return have
+    cases = Case.objects.count()
+    per_case = max(1, -(-(target - have) // max(cases, 1)))
+    sql = """
+        WITH svc AS (
+            SELECT array_agg(id ORDER BY id) AS ids FROM care_service WHERE category <> 'act'
+        )
+        INSERT INTO care_servicedelivery (id, case_id, service_id, organisation_id, delivered_by_id,
+            created_by_id, delivered_on, place, outcome_note, status, recorded_at, created_at, updated_at)
+        SELECT gen_random_uuid(), c.id,
+               svc.ids[1 + mod(abs(hashtext(c.id::text)) + g, array_length(svc.ids, 1))],
+               c.lead_organisation_id, c.lead_caseworker_id, c.lead_caseworker_id,
+               c.identified_on + mod(g * g * 7 + mod(abs(hashtext(c.id::text)), 13), 365),
+               '', '', 'recorded', now(), now(), now()
+        FROM cases_case c CROSS JOIN svc CROSS JOIN generate_series(1, %s) AS g
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [per_case, target - have])
+        cursor.execute("ANALYZE care_servicedelivery")
+    return ServiceDelivery.objects.count()
+
+
+def assessments_add() -> int:
+    """A baseline and a reassessment (six domain scores each) for every fourth case, in bulk SQL."""
+    from recovery.models import Assessment, Instrument
+
+    if Assessment.objects.exists():
+        return Assessment.objects.count()
+    instrument = Instrument.objects.filter(kind=Instrument.Kind.HOLISTIC).order_by("-version").first()
+    if instrument is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO recovery_assessment (id, case_id, instrument_id, kind, assessed_on, status, recorded_by_id,
+                created_at, updated_at, completed_at, version)
+            SELECT gen_random_uuid(), c.id, %s, k.kind, c.identified_on + k.days, 'completed', c.lead_caseworker_id,
+                   now(), now(), now(), 1
+            FROM cases_case c
+            CROSS JOIN (VALUES ('baseline', 3), ('periodic', 120)) AS k(kind, days)
+            WHERE mod(abs(hashtext(c.id::text)), 4) = 0
+        """, [instrument.pk])
+        cursor.execute("""
+            INSERT INTO recovery_domainscore (assessment_id, domain, score)
+            SELECT a.id, d.domain,
+                   LEAST(4, GREATEST(1, round((1.5 + mod(abs(hashtext(a.id::text || d.domain)), 200) / 100.0
+                         + CASE WHEN a.kind = 'periodic' THEN 0.5 ELSE 0 END)::numeric, 2)))
+            FROM recovery_assessment a
+            CROSS JOIN (VALUES ('safety'), ('legal'), ('mental'), ('economic'), ('social'), ('physical')) AS d(domain)
+        """)
+        cursor.execute("ANALYZE recovery_assessment")
+        cursor.execute("ANALYZE recovery_domainscore")
+    return Assessment.objects.count()
+
+
+def national_officer() -> User:
+    from monitoring.models import MonitoringScope
+
+    user = User.objects.filter(username=BENCH_USER).first()
+    if user is None:
+        org = Organisation.objects.order_by("pk").first()
+        user = User.objects.create_user(username=BENCH_USER, password=None, organisation=org)
+        RoleAssignment.objects.create(user=user, role=Role.ME_OFFICER)
+        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    MonitoringScope.objects.get_or_create(user=user, level="national", region=None)
+    return user
+
+
+def login(client: Client, user: User) -> None:
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # type: ignore[union-attr]
+    session.save()
+
+
+def report_child(report_id: str) -> None:
+    """In the child process: generate one report; print seconds and max RSS (MB)."""
+    from monitoring.services import report_generate
+
+    t0 = time.perf_counter()
+    report = report_generate(report_id)
+    elapsed = time.perf_counter() - t0
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RESULT {report.status} {elapsed:.2f} {rss_mb:.1f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deliveries", type=int, default=5_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--year", type=int, default=0, help="Report year (default: last full year).")
+    parser.add_argument("--report-child", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.report_child:
+        report_child(args.report_child)
+        return 0
+    settings.DEBUG = False
+    if connection.vendor != "postgresql":
+        print("note: the targets are for PostgreSQL; bulk seeding of deliveries needs it", file=sys.stderr)
+    else:
+        t0 = time.perf_counter()
+        n = deliveries_add(args.deliveries)
+        a = assessments_add()
+        print(f"data: {Case.objects.count()} cases, {n} deliveries, {a} assessments "
+              f"(prepared in {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    from core import clock
+    from monitoring.facts import facts_refresh
+
+    t0 = time.perf_counter()
+    facts_refresh()
+    refresh_s = time.perf_counter() - t0
+    year = args.year or clock.today().year - 1
+    user = national_officer()
+    client = Client()
+    login(client, user)
+    url = reverse("monitoring:dashboard_national") + f"?start={year}-01-01&end={year}-12-31"
+    client.get(url)  # warm-up
+    times, queries = [], []
+    for _ in range(args.repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t0)
+        queries.append(len(ctx.captured_queries))
+        if response.status_code != 200:
+            print(f"dashboard answered {response.status_code}", file=sys.stderr)
+            return 1
+    slowest = sorted(((float(q.get("time") or 0), q["sql"][:160]) for q in ctx.captured_queries), reverse=True)[:5]
+
+    from monitoring.models import ReportRequest
+    from monitoring.services import report_period
+
+    start, end = report_period("annual", year)
+    report = ReportRequest.objects.create(requested_by=user, level="national", period_kind="annual", year=year,
+                                          start=start, end=end)
+    t0 = time.perf_counter()
+    child = subprocess.run([sys.executable, __file__, "--report-child", str(report.pk)], capture_output=True,
+                           text=True, check=False, env={**os.environ})
+    wall = time.perf_counter() - t0
+    line = next((ln for ln in child.stdout.splitlines() if ln.startswith("RESULT ")), "")
+    if not line:
+        print(child.stdout[-2000:], child.stderr[-4000:], file=sys.stderr)
+        return 1
+    _tag, status, seconds, rss = line.split()
+    report_s, rss_mb = float(seconds), float(rss)
+
+    dash_med = statistics.median(times)
+    rows = [
+        ["national dashboard (year " + str(year) + ")", f"{dash_med * 1000:.0f} ms (max {max(times) * 1000:.0f})",
+         f"{statistics.median(queries):.0f}", "< 1 s", "yes" if dash_med < DASHBOARD_TARGET_S else "no"],
+        ["annual report, PDF + Excel", f"{report_s:.1f} s (process {wall:.1f} s)", "–", "< 60 s",
+         "yes" if report_s < REPORT_TARGET_S and status == "done" else "no"],
+        ["annual report, max RSS", f"{rss_mb:.0f} MB", "–", "< 1024 MB", "yes" if rss_mb < REPORT_TARGET_MB else "no"],
+        ["case figures refresh (background, every 10 min)", f"{refresh_s:.1f} s", "–", "(no target)", "yes"],
+    ]
+    lines = ["| measure | result | queries | target | met? |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    text = "\n".join(lines)
+    print(text)
+    print("\nslowest dashboard queries (s):", file=sys.stderr)
+    for seconds_q, sql in slowest:
+        print(f"  {seconds_q:.3f} {sql}", file=sys.stderr)
+    out = Path(settings.VAR_DIR) / "bench-monitoring.md"
+    out.write_text(text + "\n", encoding="utf-8")
+    return 0 if all(r[-1] == "yes" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
