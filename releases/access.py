@@ -1,0 +1,45 @@
+"""Who may make public releases and SIMFONI-PPA exports (docs/releases.md, "Who").
+
+- **Public releases** (DP tables, the CTDC-shaped data set, the privacy-budget ledger): a user who
+  holds the ``releases.make_release`` permission (granted by a platform administrator in the
+  Django admin or ``manage.py shell``) **and** is either a platform administrator or a monitoring
+  & evaluation officer of an active organisation. The permission is what makes an organisation's
+  M&E officer a national releaser; an M&E role alone is not enough, because a release draws on
+  every organisation's cases and spends the installation's one privacy budget.
+- **SIMFONI-PPA export**: the roles in ``SINTAS_SIMFONI_ROLES`` (default: supervisors) of an active
+  organisation, for their own organisation's cases, in their organisation's region or a
+  kabupaten/kota within it.
+- Everything else answers 404 (the pages and the API do not tell that they exist).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Role
+
+from . import conf
+
+RELEASE_PERMISSION = "releases.make_release"
+
+
+def _active_user(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def may_release(user: Any) -> bool:
+    if not _active_user(user):
+        return False
+    if not user.is_platform_admin:
+        org = getattr(user, "organisation", None)
+        if org is None or not org.is_active or not user.has_role(Role.ME_OFFICER):
+            return False
+    # Last: the permission costs a query (then cached on the user object), the role does not.
+    return bool(user.has_perm(RELEASE_PERMISSION))
+
+
+def may_export_simfoni(user: Any) -> bool:
+    if not _active_user(user):
+        return False
+    org = getattr(user, "organisation", None)
+    return bool(org is not None and org.is_active and user.has_role(*conf.simfoni_roles()))

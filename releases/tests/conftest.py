@@ -1,0 +1,81 @@
+"""Helpers for the releases tests: English messages, a releaser, synthetic cases in bulk, and the
+CTDC extract (tests that need it skip where it is absent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import translation
+
+CTDC_DIR = Path("/work/shared/data/ctdc")
+CTDC_EXTRACT = CTDC_DIR / "derived_gh-mrmoore_trafficking_cleaned.csv"
+needs_extract = pytest.mark.skipif(not CTDC_EXTRACT.exists(), reason=f"CTDC extract not present at {CTDC_EXTRACT}")
+
+# 2 June 2026, 10:00 UTC: after case_a's and case_b's identification (2 March 2026).
+NOW = dt.datetime(2026, 6, 2, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def clock_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    monkeypatch.setattr("core.clock.now", lambda: NOW)
+    monkeypatch.setattr("core.clock.today", lambda: NOW.date())
+    return NOW
+
+
+def grant_release(user: Any) -> Any:
+    user.user_permissions.add(Permission.objects.get(codename="make_release", content_type__app_label="releases"))
+    return type(user).objects.get(pk=user.pk)  # fresh: the permission cache is per object
+
+
+@pytest.fixture
+def releaser(personas: Any, clock_now: Any) -> Any:
+    """Organisation A's M&E officer, given the release permission."""
+    return grant_release(personas.a_me)
+
+
+_serial = itertools.count(1)
+
+
+def make_cases(org: Any, lead: Any, n: int, *, identified_on: dt.date = dt.date(2026, 3, 2), **attrs: Any) -> list[Any]:
+    """``n`` synthetic survivors with one case each, straight into the tables (no identity: these
+    test statistics). ``attrs``: survivor__sex, survivor__age_band, survivor__nationality and Case fields."""
+    from cases.models import Case
+    from survivors.models import Survivor
+
+    survivor_attrs = {k.removeprefix("survivor__"): v for k, v in attrs.items() if k.startswith("survivor__")}
+    case_attrs = {k: v for k, v in attrs.items() if not k.startswith("survivor__")}
+    survivors = Survivor.objects.bulk_create([
+        Survivor(code=f"SNT-T{next(_serial):07d}", sex=survivor_attrs.get("sex", "female"),
+                 age_band=survivor_attrs.get("age_band", "18-20"),
+                 is_child_at_identification=survivor_attrs.get("age_band", "18-20") in ("0-8", "9-17"),
+                 nationality=survivor_attrs.get("nationality", "ID"), registered_by_organisation=org)
+        for _ in range(n)
+    ])
+    return Case.objects.bulk_create([
+        Case(survivor=s, lead_organisation=org, lead_caseworker=lead, identified_on=identified_on, channel="police",
+             **case_attrs)
+        for s in survivors
+    ])
+
+
+def en_client(user: Any) -> Any:
+    """A signed-in client whose pages are in English (the msgids the tests assert)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from conftest import login
+
+    client = login(Client(), user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
