@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "work_queue": policy.may_work_on_cases(user),
             "register": policy.may_register_survivor(user),
             "access_log": user.has_role(Role.SUPERVISOR),  # type: ignore[union-attr]
+            "transfers": policy.may_work_on_cases(user) and user.has_role(Role.SUPERVISOR),  # type: ignore[union-attr]
             "users": user.has_role(Role.ORG_ADMIN),  # type: ignore[union-attr]
             "organisations": policy.may_manage_organisations(user),
         }

@@ -151,11 +151,18 @@ def _confirmed_device(user: User) -> TOTPDevice:
     return device
 
 
+def demo_password_hash() -> str:
+    """The one password hash every demo user shares (hashing is slow by design, and one check of
+    DEMO_PASSWORD then checks them all): the platform administrator's, or a new one before it exists."""
+    existing = User.objects.filter(username=PLATFORM_ADMIN_USERNAME).values_list("password", flat=True).first()
+    return existing or make_password(DEMO_PASSWORD)
+
+
 def organisations_and_users(n_survivors: int, *, first_names: Sequence[str] = (), last_names: Sequence[str] = (),
                             rng: random.Random | None = None) -> tuple[dict[str, Organisation], list[DemoAccount]]:
     """Create (or find) the demo organisations and users. Existing users keep their password."""
     rng = rng or random.Random(0)  # noqa: S311 - names for demo staff, not a secret
-    password_hash = make_password(DEMO_PASSWORD)  # one hash for every demo user: hashing is slow by design
+    password_hash = demo_password_hash()
     n_cw = caseworkers_per_org(n_survivors)
     orgs: dict[str, Organisation] = {}
     accounts: list[DemoAccount] = []

@@ -159,6 +159,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.navigation",
+                "referrals.context_processors.referrals_nav",
+                "monitoring.context_processors.monitoring_nav",
+                "releases.context_processors.releases_nav",
             ],
         },
     },
@@ -313,9 +316,13 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
-# celery beat: legal time limits are checked every 15 minutes (alerts once per passed limit).
+# celery beat: legal time limits and referral response limits are checked every 15 minutes
+# (alerts once per passed limit; unanswered referrals expire).
 CELERY_BEAT_SCHEDULE = {
     "care-time-limits": {"task": "care.time_limits_escalate", "schedule": env_int("SINTAS_TIME_LIMIT_CHECK_SECONDS", 900)},
+    "referrals-check": {"task": "referrals.check_referrals", "schedule": env_int("SINTAS_REFERRAL_CHECK_SECONDS", 900)},
+    # the per-case figures the monitoring dashboards read
+    "monitoring-facts": {"task": "monitoring.facts_refresh", "schedule": env_int("SINTAS_FACTS_REFRESH_SECONDS", 600)},
 }
 
 # --- Cache (throttling counters; shared across processes with Redis) -------------------------
@@ -334,3 +341,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SINTAS_LOG_LEVEL", "WARNING")},
 }
+
+# --- The rooms' own settings -----------------------------------------------------------------
+# Each room reads its settings through its conf.py, which holds the default. These may also be
+# given as environment variables (documented in README.md and the rooms' pages under docs/).
+_ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
+    "SINTAS_SITE_URL": "str",  # referrals: the address used in e-mail links
+    "SINTAS_REFERRAL_RESPONSE_WORKING_DAYS": "int",
+    "SINTAS_REFERRAL_UNANSWERED_EXPIRY_DAYS": "int",
+    "SINTAS_TRANSFER_SENDER_ACCESS": "str",  # "none" or "own_records"
+    "SINTAS_HTCDS_IMPORT_MAX_BYTES": "int",
+    "SINTAS_DISCLOSURE_K_INTERNAL": "int",
+    "SINTAS_DISCLOSURE_K_PUBLIC": "int",
+    "SINTAS_MONITORING_REPORTS_DIR": "str",
+    "SINTAS_DP_TOTAL_EPSILON": "str",  # decimals, read as Decimal by releases/conf.py
+    "SINTAS_DP_RELEASE_EPSILON": "str",
+    "SINTAS_DP_MAX_RELEASE_EPSILON": "str",
+    "SINTAS_SIMFONI_ROLES": "list",
+}
+for _name, _kind in _ROOM_SETTINGS_FROM_ENV.items():
+    if env_str(_name) is not None:
+        if _kind == "int":
+            globals()[_name] = env_int(_name, 0)
+        elif _kind == "list":
+            globals()[_name] = env_list(_name)
+        else:
+            globals()[_name] = env_str(_name)

@@ -223,10 +223,17 @@ def test_deliveries_follow_what_the_organisation_provides(seeded):
     team = set(CaseTeamMember.objects.values_list("case_id", "user_id"))
     per_case = defaultdict(int)
     today = dt.date.today()
-    for d in ServiceDelivery.objects.select_related("case", "goal__plan", "service"):
+    from referrals.models import Referral
+
+    by_partner = {r.outcome_delivery_id: r for r in Referral.objects.filter(outcome_delivery__isnull=False)}
+    assert by_partner, "the demo has a completed referral whose outcome report is a delivery"
+    for d in ServiceDelivery.objects.select_related("case", "goal__plan", "service", "delivered_by"):
         assert (d.organisation_id, d.service_id) in provided
-        assert d.organisation_id == d.case.lead_organisation_id
-        assert (d.case_id, d.delivered_by_id) in team
+        if d.pk in by_partner:  # a partner's outcome report: the recipient's delivery, by its own staff
+            assert d.organisation_id == by_partner[d.pk].recipient_organisation_id == d.delivered_by.organisation_id
+        else:
+            assert d.organisation_id == d.case.lead_organisation_id
+            assert (d.case_id, d.delivered_by_id) in team
         assert d.case.identified_on <= d.delivered_on <= today
         if d.case.closed_at:
             assert d.delivered_on <= d.case.closed_at.date() + dt.timedelta(days=1)
