@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import no_horizontal_scroll
+from tests.browser import no_horizontal_scroll, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,14 +101,12 @@ def _fill_goal(page: Any, domain: str, goal: str, action: str, target: str) -> N
 def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -> None:
     from django.utils import translation
     from django.utils.text import capfirst
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Organisation, Role
     from care.models import ServiceDelivery
     from care.services import organisation_services_set
     from cases.services import case_transition
-    from conftest import PASSWORD, make_user, register_case
+    from conftest import make_user, register_case
     from core.choices import Domain
     from plans.models import Goal
     from recovery.models import Assessment
@@ -122,7 +120,6 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
     case = register_case(user)  # identified on 2 March 2026
     case_transition(actor=user, case=case, to_status="assessment", reason="Intake complete.")
     code = case.survivor.code
-    device = TOTPDevice.objects.get(user=user)
     with translation.override("en"):
         labels = {c: capfirst(str(label)) for c, label in Domain.choices}
 
@@ -135,15 +132,7 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     # 1. Log in with password and the authenticator code, then switch the interface to English.
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", "pendamping")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/accounts/otp/**")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=token]", f"{totp.token():06d}")
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/cases/")
+    sign_in(page, live_server, user)
     _submit(page, page.locator("button[name=language][value=en]"))
     assert page.locator("h1").inner_text() == "Caseload"
 

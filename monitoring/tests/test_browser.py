@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import no_horizontal_scroll
+from tests.browser import no_horizontal_scroll, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,17 +19,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def test_me_officer_regional_journey(live_server: Any, browser: Any, world: Any, personas: Any, settings: Any,
                                      tmp_path: Any) -> None:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from openpyxl import load_workbook
 
-    from conftest import PASSWORD
     from monitoring.models import MonitoringScope, ReportRequest
 
     settings.LANGUAGE_CODE = "id"
     settings.SINTAS_MONITORING_REPORTS_DIR = tmp_path
     MonitoringScope.objects.create(user=personas.a_me, level="region", region_id="53")
-    device = TOTPDevice.objects.get(user=personas.a_me)
 
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID", accept_downloads=True)
     page = context.new_page()
@@ -40,15 +36,7 @@ def test_me_officer_regional_journey(live_server: Any, browser: Any, world: Any,
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     # 1. Log in with the second factor.
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", "a_me")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/accounts/otp/**")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=token]", f"{totp.token():06d}")
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_load_state()
+    sign_in(page, live_server, personas.a_me, then=None)
 
     # 2. The monitoring index lists the organisation and the regional dashboards.
     page.goto(f"{live_server.url}/monitoring/")

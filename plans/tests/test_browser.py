@@ -7,28 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.browser import no_horizontal_scroll
+from tests.browser import no_horizontal_scroll, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from conftest import PASSWORD
-
-    device = TOTPDevice.objects.get(user=user)
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/accounts/otp/**")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=token]", f"{totp.token():06d}")
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/cases/")
 
 
 def test_plan_on_a_phone(live_server: Any, browser: Any, personas: Any) -> None:  # noqa: F811
@@ -40,7 +22,7 @@ def test_plan_on_a_phone(live_server: Any, browser: Any, personas: Any) -> None:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(page, live_server, p.a_caseworker)
+    sign_in(page, live_server, p.a_caseworker)
 
     page.goto(f"{live_server.url}/cases/{p.case_a.pk}/plan/edit/")
     no_horizontal_scroll(page)

@@ -8,28 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.browser import no_horizontal_scroll
+from tests.browser import no_horizontal_scroll, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from conftest import PASSWORD
-
-    device = TOTPDevice.objects.get(user=user)
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/accounts/otp/**")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=token]", f"{totp.token():06d}")
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url("**/cases/")
 
 
 def test_refer_accept_report_outcome(live_server: Any, browser: Any, world: Any) -> None:
@@ -42,7 +24,7 @@ def test_refer_accept_report_outcome(live_server: Any, browser: Any, world: Any)
     ctx = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
     page = ctx.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(page, live_server, p.a_caseworker)
+    sign_in(page, live_server, p.a_caseworker)
     page.goto(f"{live_server.url}/cases/{p.case_a.pk}/")
     with page.expect_navigation():
         page.locator("#referrals-h ~ .actions a").click()
@@ -68,7 +50,7 @@ def test_refer_accept_report_outcome(live_server: Any, browser: Any, world: Any)
     partner_ctx = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
     page = partner_ctx.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(page, live_server, world.nurse)
+    sign_in(page, live_server, world.nurse)
     page.goto(f"{live_server.url}/referrals/")
     with page.expect_navigation():
         page.locator(f"a[href='/referrals/{referral.pk}/']").click()
