@@ -7,15 +7,13 @@ import csv
 import itertools
 from collections import Counter
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from monitoring import disclosure
 from monitoring.disclosure import GRAND, SYMBOL, CountTable, recoverable, share_table, suppress, threshold
-
-CTDC_FILE = Path("/work/shared/data/ctdc/derived_gh-mrmoore_trafficking_cleaned.csv")
+from tests.shared_data import CTDC_EXTRACT as CTDC_FILE
 
 
 def attack(table: CountTable) -> dict[Any, int]:

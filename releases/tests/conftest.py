@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import translation
 
-CTDC_DIR = Path("/work/shared/data/ctdc")
-CTDC_EXTRACT = CTDC_DIR / "derived_gh-mrmoore_trafficking_cleaned.csv"
+from tests.shared_data import CTDC_EXTRACT
+
 needs_extract = pytest.mark.skipif(not CTDC_EXTRACT.exists(), reason=f"CTDC extract not present at {CTDC_EXTRACT}")
 
 # 2 June 2026, 10:00 UTC: after case_a's and case_b's identification (2 March 2026).
