@@ -66,7 +66,7 @@ class AccessLogEntry(models.Model):
         REFERRAL_PACKET = "referral_packet", _("referral packet")
         EXPORT = "export", _("export (HTCDS JSON)")
         TRANSFERRED_RECORDS = "transferred_records", _("own records of a transferred case")
-        SIMFONI_EXPORT = "simfoni_export", _("SIMFONI-PPA export")
+        SIMFONI_EXPORT = "simfoni_export", _("export to SIMFONI-PPA")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

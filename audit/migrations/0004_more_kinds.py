@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='accesslogentry',
             name='what',
-            field=models.CharField(choices=[('case_file', 'case file'), ('identity', 'identity'), ('photo', 'photo'), ('history', 'change history'), ('api_case', 'case (API)'), ('api_survivor', 'survivor (API)'), ('api_identity', 'identity (API)'), ('search_nik', 'search by NIK'), ('screening', 'screening result (PHQ-9, GAD-7, PCL-5)'), ('referral_packet', 'referral packet'), ('export', 'export (HTCDS JSON)'), ('transferred_records', 'own records of a transferred case'), ('simfoni_export', 'SIMFONI-PPA export')], max_length=20, verbose_name='what was shown'),
+            field=models.CharField(choices=[('case_file', 'case file'), ('identity', 'identity'), ('photo', 'photo'), ('history', 'change history'), ('api_case', 'case (API)'), ('api_survivor', 'survivor (API)'), ('api_identity', 'identity (API)'), ('search_nik', 'search by NIK'), ('screening', 'screening result (PHQ-9, GAD-7, PCL-5)'), ('referral_packet', 'referral packet'), ('export', 'export (HTCDS JSON)'), ('transferred_records', 'own records of a transferred case'), ('simfoni_export', 'export to SIMFONI-PPA')], max_length=20, verbose_name='what was shown'),
         ),
     ]
