@@ -55,6 +55,11 @@ class DashboardForm(forms.Form):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope
+        if self.is_bound and not self.data.get("start") and not self.data.get("end"):
+            # Show the period the dashboard uses when none is chosen (the current semester so far).
+            start, end = current_semester(clock.today())
+            self.data = {**{key: self.data.get(key) for key in self.data},
+                         "start": start.isoformat(), "end": end.isoformat()}
         dims = disaggregations()
         breakdown = self.fields["breakdown"]
         assert isinstance(breakdown, forms.ChoiceField)

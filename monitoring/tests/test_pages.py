@@ -4,6 +4,7 @@ never a cell below k, never an identifier."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -64,6 +65,17 @@ def test_organisation_dashboard_for_me_officer(client: Client, world: Any, perso
     # the headline of identified (12) and the previous period (1, below k: hidden)
     assert re.search(r'<strong class="headline">12</strong>', html)
     assert "previous period: *" in html
+
+
+def test_without_a_period_the_form_shows_the_current_semester(client: Client, world: Any, personas: Any) -> None:
+    from core import clock
+
+    login(client, personas.a_me)
+    html = client.get(reverse("monitoring:dashboard_organisation")).content.decode()
+    today = clock.today()
+    semester_start = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
+    assert f'name="start" value="{semester_start.isoformat()}"' in html
+    assert f'name="end" value="{today.isoformat()}"' in html
 
 
 def test_levels_are_404_without_the_role_or_scope(client: Client, world: Any, personas: Any) -> None:
