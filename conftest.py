@@ -58,6 +58,14 @@ def _fast_tests(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rule_cache() -> None:
+    """Each test reads the time-limit rules of its own database (not those cached by another)."""
+    from care.clocks import rules_cache_clear
+
+    rules_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def regions(db: Any) -> None:
     """Reload the reference data that migrations load (regions, instruments, the service
     catalogue) after a test that flushed the database (the browser tests do)."""

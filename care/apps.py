@@ -14,3 +14,11 @@ class CareConfig(AppConfig):
 
         sections.register(care_section)
         workqueue.register(time_limits_for)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .clocks import rules_cache_clear
+        from .models import TimeLimitRule
+
+        post_save.connect(rules_cache_clear, sender=TimeLimitRule, dispatch_uid="care-rules-cache")
+        post_delete.connect(rules_cache_clear, sender=TimeLimitRule, dispatch_uid="care-rules-cache-delete")

@@ -18,6 +18,7 @@ Every time is read from ``core.clock.now()``, so tests control it.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -123,11 +124,33 @@ _OVERRIDABLE = {
 }
 
 
+# The rules change only when an administrator loads a new catalogue, yet every case file and
+# work queue reads them: each process keeps them for RULES_CACHE_SECONDS (and forgets them at
+# once when a rule is saved or deleted in this process; other processes follow within that time).
+RULES_CACHE_SECONDS = 60.0
+_rule_rows: tuple[float, list[TimeLimitRule]] | None = None
+
+
+def rules_cache_clear(**_signal: Any) -> None:
+    global _rule_rows
+    _rule_rows = None
+
+
+def _rule_rows_cached() -> list[TimeLimitRule]:
+    global _rule_rows
+    cached = _rule_rows
+    now = time.monotonic()
+    if cached is None or now - cached[0] > RULES_CACHE_SECONDS:
+        cached = _rule_rows = (now, list(TimeLimitRule.objects.order_by("code")))
+    return cached[1]
+
+
 def rules_active() -> list[Rule]:
-    """The active rules, with ``settings.SINTAS_TIME_LIMITS[code]`` overrides applied (one query)."""
+    """The active rules, with ``settings.SINTAS_TIME_LIMITS[code]`` overrides applied (at most one
+    query: none while the rules are cached)."""
     overrides: dict[str, dict[str, Any]] = getattr(settings, "SINTAS_TIME_LIMITS", {}) or {}
     rules = []
-    for row in TimeLimitRule.objects.order_by("code"):
+    for row in _rule_rows_cached():
         values = {name: getattr(row, name) for name in _OVERRIDABLE}
         values.update({k: v for k, v in overrides.get(row.code, {}).items() if k in _OVERRIDABLE})
         if not values.pop("is_active"):

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from care.clocks import State, clocks_for_case, clocks_for_cases
+from care.clocks import State, clocks_for_case, clocks_for_cases, rules_cache_clear
 from care.services import application_record, delivery_save
 from cases.models import Case
 from conftest import register_case
@@ -162,6 +162,7 @@ def test_bulk_clocks_use_a_fixed_number_of_queries(providing: Any, set_now: Any)
 
     def count(n_cases: int) -> int:
         cases = list(Case.objects.filter(lead_organisation=p.org_a))[:n_cases]
+        rules_cache_clear()  # count the cold path: the rules are read too
         with CaptureQueriesContext(connection) as ctx:
             result = clocks_for_cases(cases)
         assert len(result) == len(cases)
@@ -175,3 +176,18 @@ def test_bulk_clocks_use_a_fixed_number_of_queries(providing: Any, set_now: Any)
             delivery_save(actor=p.a_caseworker, case=case, complete=True,
                           values={"service": "medical_care", "delivered_on": dt.date(2026, 3, day)})
     assert count(6) == small <= 4
+
+
+@pytest.mark.django_db
+def test_rules_are_read_once_and_reread_after_a_change() -> None:
+    from care.clocks import rules_active
+    from care.models import TimeLimitRule
+
+    first = {r.code: r.duration_value for r in rules_active()}
+    with CaptureQueriesContext(connection) as ctx:
+        again = {r.code: r.duration_value for r in rules_active()}
+    assert again == first and len(ctx.captured_queries) == 0  # cached in this process
+    rule = TimeLimitRule.objects.get(code=next(iter(first)))
+    rule.duration_value += 5
+    rule.save()  # an administrator's change is seen at once
+    assert {r.code: r.duration_value for r in rules_active()}[rule.code] == first[rule.code] + 5
