@@ -55,7 +55,8 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     no_horizontal_scroll(page)
 
     # 2. Register a survivor.
-    page.get_by_role("link", name="Daftarkan penyintas").first.click()
+    assert not page.locator("nav.site-nav ul").is_visible()  # on a phone the menu is folded away
+    page.locator("main").get_by_role("link", name="Daftarkan penyintas").click()
     page.fill("#id_full_name", "Maria Ndun")
     page.select_option("#id_sex", "female")
     page.fill("#id_birth_date", "1998-05-17")
@@ -89,7 +90,8 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     no_horizontal_scroll(page)
 
     # 4. Find the case in the caseload.
-    page.get_by_role("link", name="Daftar kasus").first.click()
+    page.get_by_text("Menu", exact=True).click()  # unfold the menu
+    page.locator("nav.site-nav").get_by_role("link", name="Daftar kasus").click()
     page.fill("#id_q", code)
     page.locator("form[role=search] button").click()
     assert page.locator("table tbody tr").count() == 1
