@@ -38,6 +38,7 @@ from cases.models import Alert, Case, CaseStatus
 from cases.services import alert_raise
 from core import clock
 from core.models import Region
+from core.workdays import is_working_day
 from partners.models import PartnerProfile
 from partners.selectors import serves_region
 from survivors.models import ConsentRecord
@@ -73,17 +74,18 @@ def access_open(referral: Referral, now: dt.datetime | None = None) -> bool:
 
 
 def add_working_days(start: dt.datetime, days: int, tz: ZoneInfo) -> dt.datetime:
-    """``days`` working days (Monday to Friday; public holidays are not known and so count) after
-    ``start``, at the same local time. Sent on a weekend, the count starts on Monday morning."""
+    """``days`` working days (Monday to Friday, minus ``SINTAS_PUBLIC_HOLIDAYS``: see
+    ``core.workdays``) after ``start``, at the same local time. Sent on a day off, the count starts
+    at the beginning of the next working day."""
     local = start.astimezone(tz)
-    if local.weekday() >= 5:
-        while local.weekday() >= 5:
+    if not is_working_day(local.date()):
+        while not is_working_day(local.date()):
             local += dt.timedelta(days=1)
         local = local.replace(hour=0, minute=0, second=0, microsecond=0)
     added = 0
     while added < days:
         local += dt.timedelta(days=1)
-        if local.weekday() < 5:
+        if is_working_day(local.date()):
             added += 1
     return local
 

@@ -349,6 +349,7 @@ _ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
     "SINTAS_SITE_URL": "str",  # referrals: the address used in e-mail links
     "SINTAS_REFERRAL_RESPONSE_WORKING_DAYS": "int",
     "SINTAS_REFERRAL_UNANSWERED_EXPIRY_DAYS": "int",
+    "SINTAS_PUBLIC_HOLIDAYS": "list",  # ISO dates that are not working days (core/workdays.py)
     "SINTAS_TRANSFER_SENDER_ACCESS": "str",  # "none" or "own_records"
     "SINTAS_HTCDS_IMPORT_MAX_BYTES": "int",
     "SINTAS_DISCLOSURE_K_INTERNAL": "int",

@@ -19,6 +19,16 @@ from .conftest import send
 WITA = ZoneInfo("Asia/Makassar")
 
 
+def test_working_days_skip_listed_public_holidays(settings: Any) -> None:
+    # Nyepi (Hari Suci Nyepi) on a Thursday and collective leave on the Friday after it: a referral
+    # sent on the Wednesday is due on the Tuesday, not the Monday.
+    settings.SINTAS_PUBLIC_HOLIDAYS = ["2026-03-19", "2026-03-20"]
+    wednesday = dt.datetime(2026, 3, 18, 10, 0, tzinfo=WITA)
+    assert services.add_working_days(wednesday, 3, WITA) == dt.datetime(2026, 3, 25, 10, 0, tzinfo=WITA)
+    holiday = dt.datetime(2026, 3, 19, 8, 0, tzinfo=WITA)  # sent on the holiday: counting starts Monday
+    assert services.add_working_days(holiday, 1, WITA) == dt.datetime(2026, 3, 24, 0, 0, tzinfo=WITA)
+
+
 def test_working_days_skip_the_weekend() -> None:
     thursday = dt.datetime(2026, 3, 5, 11, 0, tzinfo=WITA)
     assert services.add_working_days(thursday, 3, WITA) == dt.datetime(2026, 3, 10, 11, 0, tzinfo=WITA)
