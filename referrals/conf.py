@@ -10,8 +10,6 @@ from django.conf import settings
 DEFAULT_RESPONSE_WORKING_DAYS = 3
 # A referral nobody answered ends (expires) after this many calendar days.
 DEFAULT_UNANSWERED_EXPIRY_DAYS = 30
-# The address in notification emails (they carry only a link).
-DEFAULT_SITE_URL = "http://localhost:8000"
 
 
 def response_working_days() -> int:
@@ -21,6 +19,3 @@ def response_working_days() -> int:
 def unanswered_expiry_days() -> int:
     return int(getattr(settings, "SINTAS_REFERRAL_UNANSWERED_EXPIRY_DAYS", DEFAULT_UNANSWERED_EXPIRY_DAYS))
 
-
-def site_url() -> str:
-    return str(getattr(settings, "SINTAS_SITE_URL", DEFAULT_SITE_URL)).rstrip("/")

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +36,7 @@ from cases.models import Alert, Case, CaseStatus
 from cases.services import alert_raise
 from core import clock
 from core.models import Region
+from core.notify import link_mail_on_commit
 from core.workdays import is_working_day
 from partners.models import PartnerProfile
 from partners.selectors import serves_region
@@ -48,7 +47,6 @@ from . import conf
 from .models import Referral
 from .packet import FIELDS, FREE_TEXT_MAX, record_value, templates
 
-logger = logging.getLogger(__name__)
 REASON_MAX = 2000
 
 # --- who ----------------------------------------------------------------------------------------
@@ -547,21 +545,11 @@ def mark_read(*, user: Any, referral: Referral) -> None:
 
 
 def _link(referral: Referral) -> str:
-    return conf.site_url() + reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+    return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
 
 
-def _send(emails: list[str], subject: str, body: str) -> None:
-    emails = sorted({e for e in emails if e})
-    if not emails:
-        return
-
-    def go() -> None:
-        try:
-            send_mail(subject, body, None, emails)
-        except Exception:  # a mail server down must not undo the referral
-            logger.exception("referral notification not sent")
-
-    transaction.on_commit(go)
+def _send(emails: list[str], subject: str, body: str, path: str) -> None:
+    link_mail_on_commit(emails, subject, body, path)
 
 
 def _notify_recipient(referral: Referral, *, kind: str) -> None:
@@ -578,7 +566,7 @@ def _notify_recipient(referral: Referral, *, kind: str) -> None:
         else:
             subject = _("Sintas: a referral was ended")
             body = _("A referral to your organisation was ended in Sintas. Sign in to see its status:")
-    _send(emails, subject, f"{body}\n{_link(referral)}\n")
+    _send(emails, subject, body, _link(referral))
 
 
 def _notify_sender(referral: Referral) -> None:
@@ -586,4 +574,4 @@ def _notify_sender(referral: Referral) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Sintas: a partner answered your referral")
         body = _("A partner organisation updated a referral you sent. Sign in to see it:")
-    _send([sender or ""], subject, f"{body}\n{_link(referral)}\n")
+    _send([sender or ""], subject, body, _link(referral))

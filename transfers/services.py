@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access import policy
@@ -16,6 +17,7 @@ from audit.services import history_record, snapshot
 from cases.models import Alert, Case, CaseStatus, CaseTeamMember
 from cases.services import INTAKE_FIELDS, alert_raise
 from core import clock
+from core.notify import in_site_language, link_mail_on_commit
 from survivors.services import Errors
 
 from .models import CaseTransfer
@@ -52,7 +54,26 @@ def transfer_propose(*, actor: Any, case: Case, to_organisation_id: Any, reason:
             reason=reason, proposed_by=actor, proposed_at=clock.now(),
         )
         history_record(actor=actor, instance=transfer, action=ChangeRecord.Action.CREATE, case_id=locked.pk)
+        _notify_receivers(transfer)
     return transfer
+
+
+def _notify_receivers(transfer: CaseTransfer) -> None:
+    """E-mail the receiving organisation's supervisors: a sentence and a link, no personal data."""
+    emails = User.objects.filter(organisation_id=transfer.to_organisation_id, is_active=True,
+                                 roles__role=Role.SUPERVISOR).exclude(email="").values_list("email", flat=True)
+    with in_site_language():
+        subject = _("Sintas: a case transfer awaits your decision")
+        body = _("Another organisation proposes to transfer a case to yours. Sign in to accept or decline it:")
+    link_mail_on_commit(emails, subject, body, reverse("transfers:detail", kwargs={"transfer_id": transfer.pk}))
+
+
+def _notify_proposer(transfer: CaseTransfer) -> None:
+    email = User.objects.filter(pk=transfer.proposed_by_id).values_list("email", flat=True).first()
+    with in_site_language():
+        subject = _("Sintas: your case transfer was answered")
+        body = _("The receiving organisation answered a case transfer you proposed. Sign in to see it:")
+    link_mail_on_commit([email or ""], subject, body, reverse("transfers:detail", kwargs={"transfer_id": transfer.pk}))
 
 
 def _locked_pending(transfer: CaseTransfer) -> CaseTransfer:
@@ -96,6 +117,7 @@ def transfer_decline(*, actor: Any, transfer: CaseTransfer, reason: str) -> Case
         raise ValidationError({"reason": [_("Record the reason for declining.")]})
     with transaction.atomic():
         locked = _locked_pending(transfer)
+        _notify_proposer(locked)
         return _decide(actor, locked, CaseTransfer.Status.DECLINED, reason)
 
 
@@ -140,4 +162,5 @@ def transfer_accept(*, actor: Any, transfer: CaseTransfer, lead_caseworker_id: A
                 former_team=former, intake_at_handover=intake)
         alert_raise(case=case, recipients=[lead], kind=Alert.Kind.TRANSFER, actor=actor,
                     detail=_("Case transferred to your organisation; you are the lead caseworker."))
+        _notify_proposer(locked)
     return locked

@@ -308,3 +308,23 @@ def test_api_lifecycle(personas: Any) -> None:
 def test_incoming_transfer_is_on_the_receiving_supervisors_work_queue(proposed: Any, personas: Any) -> None:
     page = login(Client(), personas.b_supervisor).get(reverse("care:work_queue")).content.decode()
     assert reverse("transfers:detail", kwargs={"transfer_id": proposed.pk}) in page
+
+
+def test_receiving_supervisors_and_then_the_proposer_get_a_link_and_no_personal_data(
+        personas: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any) -> None:
+    p = personas
+    p.b_supervisor.email = "spv.b@example.org"
+    p.b_supervisor.save(update_fields=["email"])
+    p.a_supervisor.email = "spv.a@example.org"
+    p.a_supervisor.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer = services.transfer_propose(actor=p.a_supervisor, case=p.case_a, to_organisation_id=p.org_b.pk,
+                                             reason="Reintegration in the home regency")
+    assert [m.to for m in mailoutbox] == [["spv.b@example.org"]]
+    body = mailoutbox[0].body
+    assert reverse("transfers:detail", kwargs={"transfer_id": transfer.pk}) in body
+    for private in (p.case_a.survivor.code, "Reintegration", str(p.case_a.pk)):
+        assert private not in body and private not in mailoutbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transfer_decline(actor=p.b_supervisor, transfer=transfer, reason="No place for now")
+    assert mailoutbox[-1].to == ["spv.a@example.org"] and "No place" not in mailoutbox[-1].body
