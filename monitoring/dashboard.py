@@ -83,7 +83,7 @@ class IndicatorBlock:
             return [str(self.indicator.met_label), _("total")]
         if self.indicator.kind == MEDIAN:
             return [_("number of cases")]
-        return [str(self.indicator.unit or _("number"))]
+        return [str(self.indicator.unit or _("count"))]
 
     def total_parts(self) -> list[str]:
         table = self.current.table

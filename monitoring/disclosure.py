@@ -83,7 +83,7 @@ class CountTable:
                 codes: Sequence[str] = (), count_label: str = "") -> CountTable:
         return cls(
             title=str(title), row_labels=tuple(str(x) for x in labels),
-            col_labels=(str(count_label or _("number")),),
+            col_labels=(str(count_label or _("count")),),
             counts=tuple((int(c),) for c in counts), is_two_way=False, codes=tuple(codes),
         )
 

@@ -45,7 +45,7 @@ def _age_cols() -> list[tuple[str, str]]:
 
 
 def _count_col() -> list[tuple[str, str]]:
-    return [("n", _("number"))]
+    return [("n", _("count"))]
 
 
 def _citizenship_rows(_s: dt.date, _e: dt.date) -> list[tuple[str, str]]:

@@ -361,7 +361,7 @@ def _result(indicator: Indicator, params: Params, breakdown: str | None, dim: Di
     codes = _ordered_codes(dim, list(found_n))
     labels = _labels(dim, codes)
     table = CountTable.one_way(indicator.title, [labels[c] for c in codes], [found_n.get(c, 0) for c in codes],
-                               codes=[_code_str(c) for c in codes], count_label=str(indicator.unit or _("number")))
+                               codes=[_code_str(c) for c in codes], count_label=str(indicator.unit or _("count")))
     return Result(indicator, params, breakdown, disclosure.suppress(table, k))
 
 

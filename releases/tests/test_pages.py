@@ -145,7 +145,7 @@ def test_api_release_flow_and_errors(population: Any, releaser: Any, settings: A
                           content_type="application/json")
     assert created.status_code == 201
     body = created.json()
-    assert body["epsilon"] == "1.0000" and body["rows"][0] == ["", "number"] and body["report"]["k"] == 11
+    assert body["epsilon"] == "1.0000" and body["rows"][0] == ["", "count"] and body["report"]["k"] == 11
     refused = client.post("/api/v1/releases/tables/", {**PERIOD, "table": "age_band", "epsilon": "1"},
                           content_type="application/json")
     assert refused.status_code == 400 and "privacy budget that remains" in refused.json()["epsilon"][0]
@@ -188,7 +188,7 @@ def test_pages_speak_indonesian_first(population: Any, releaser: Any) -> None:
     client = login(Client(), releaser)
     ctdc_import(raw=SYNTHETIC, file_name="s.csv")
     page = client.get(reverse("releases:index"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
-    assert "Rilis publik" in page and "Anggaran privasi (epsilon)" in page and "Data rujukan global CTDC" in page
+    assert "Rilis publik" in page and "Anggaran privasi (epsilon)" in page and "Data acuan global CTDC" in page
 
 
 def test_nav_entries_for_releasers_and_supervisors(personas: Any, releaser: Any, rf: Any) -> None:
