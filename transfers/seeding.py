@@ -34,15 +34,18 @@ def seed_demo(orgs: dict[str, Organisation], *, seed_value: int = 42, batch_size
     receiver_cw = _user(receiver, Role.CASEWORKER)
     if sender_sup is None or receiver_sup is None or receiver_cw is None:
         return []
-    candidates = (
-        Case.objects.filter(lead_organisation=sender, survivor__origin_province_id="53")
-        .exclude(status=CaseStatus.CLOSED).exclude(transfers__isnull=False)
-        .select_related("survivor", "lead_organisation").order_by("opened_at")
+    # Open cases of the shelter, survivors from NTT first (going home is why cases are transferred),
+    # none already referred (a referral's packet names its sender).
+    candidates = sorted(
+        Case.objects.filter(lead_organisation=sender).exclude(status=CaseStatus.CLOSED)
+        .exclude(transfers__isnull=False).exclude(referrals__isnull=False)
+        .select_related("survivor", "lead_organisation").order_by("opened_at"),
+        key=lambda c: c.survivor.origin_province_id != "53",
     )
-    # The accepted one: a case without service deliveries yet, so every demo delivery stays one of
-    # its lead organisation (what the sender recorded is shown by the "own_records" setting, not here).
-    fresh = candidates.filter(service_deliveries__isnull=True, referrals__isnull=True).first()
-    others = list(candidates.exclude(pk=fresh.pk)[:3] if fresh else candidates[:3])
+    # The accepted one: preferably a case without deliveries yet; otherwise its deliveries stay the
+    # shelter's own (recorded before the handover), as in practice.
+    fresh = next((c for c in candidates if not c.service_deliveries.exists()), candidates[0] if candidates else None)
+    others = [c for c in candidates if c != fresh][:3]
     cases = ([fresh] if fresh else []) + others
     outcomes = (["accepted"] if fresh else []) + ["pending", "declined", "cancelled"]
     made: dict[str, int] = {}

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from collections import defaultdict
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -224,13 +225,21 @@ def test_deliveries_follow_what_the_organisation_provides(seeded):
     per_case = defaultdict(int)
     today = dt.date.today()
     from referrals.models import Referral
+    from transfers.models import CaseTransfer
 
     by_partner = {r.outcome_delivery_id: r for r in Referral.objects.filter(outcome_delivery__isnull=False)}
     assert by_partner, "the demo has a completed referral whose outcome report is a delivery"
+    # A transferred case keeps what its former lead recorded, by its former team.
+    former: dict[Any, tuple[Any, set[Any]]] = {
+        t.case_id: (t.from_organisation_id, set(t.former_team or []))
+        for t in CaseTransfer.objects.filter(status=CaseTransfer.Status.ACCEPTED)
+    }
     for d in ServiceDelivery.objects.select_related("case", "goal__plan", "service", "delivered_by"):
         assert (d.organisation_id, d.service_id) in provided
         if d.pk in by_partner:  # a partner's outcome report: the recipient's delivery, by its own staff
             assert d.organisation_id == by_partner[d.pk].recipient_organisation_id == d.delivered_by.organisation_id
+        elif d.case_id in former and d.organisation_id == former[d.case_id][0]:
+            assert d.delivered_by_id in former[d.case_id][1]
         else:
             assert d.organisation_id == d.case.lead_organisation_id
             assert (d.case_id, d.delivered_by_id) in team
