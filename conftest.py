@@ -31,6 +31,36 @@ from core.regions import regions_load
 
 PASSWORD = "uji-Sintas-2026!"
 
+_TRAVELLER = pytest.StashKey[Any]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``SINTAS_TEST_NOW`` (an ISO instant) starts the whole suite's clock there, ticking on.
+
+    CI runs the suite once at a late-evening UTC instant, when the date in the organisations'
+    zones (WIB, WITA, WIT) is already tomorrow, so a test that mixes a local date with a UTC
+    date fails in CI rather than on somebody's fresh clone at 17:00 UTC. Tests that depend on
+    "today" freeze it themselves with the ``time_machine`` fixture."""
+    import os
+
+    instant = os.environ.get("SINTAS_TEST_NOW", "").strip()
+    if instant:
+        import time_machine
+
+        moment = dt.datetime.fromisoformat(instant)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("SINTAS_TEST_NOW needs a UTC offset, e.g. 2026-12-06T22:50:00+00:00")
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.stash[_TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
 ROLE_PERSONAS = {
     "caseworker": [Role.CASEWORKER],
     "caseworker2": [Role.CASEWORKER],

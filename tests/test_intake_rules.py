@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -67,12 +68,13 @@ def test_duplicate_nik_is_refused(personas: Personas) -> None:
     assert "nik" in exc.value.message_dict
 
 
-def test_unknown_region_and_future_dates(personas: Personas) -> None:
+def test_unknown_region_and_future_dates(personas: Personas, time_machine: Any) -> None:
+    time_machine.move_to(dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC), tick=False)  # 7 December in Kupang
     from survivors.services import RegistrationInput, survivor_register
 
     before = counts()
-    data = RegistrationInput(full_name="Uji", sex="male", identified_on=dt.date.today() + dt.timedelta(days=3),
-                             channel="police", birth_date=dt.date.today() + dt.timedelta(days=1),
+    data = RegistrationInput(full_name="Uji", sex="male", identified_on=dt.date(2026, 12, 10),
+                             channel="police", birth_date=dt.date(2026, 12, 8),
                              origin_province="99", origin_regency="53.99")
     with pytest.raises(ValidationError) as exc:
         survivor_register(actor=personas.a_caseworker, data=data)

@@ -322,7 +322,8 @@ def test_intake_patch_changes_only_what_is_sent(personas: Personas) -> None:
     assert case.intake_notes == "Dijanjikan kerja di Malaysia."
 
 
-def test_intake_patch_errors(personas: Personas) -> None:
+def test_intake_patch_errors(personas: Personas, time_machine: Any) -> None:
+    time_machine.move_to(dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC), tick=False)  # 7 December in Kupang
     client = token_client(personas.a_caseworker)
     response = client.patch(case_url(personas.case_a), {"tppo_process": ["nonsense"]}, format="json")
     assert response.status_code == 400 and "tppo_process" in response.json()
@@ -333,7 +334,7 @@ def test_intake_patch_errors(personas: Personas) -> None:
     assert response.json()["status"] == ["This field cannot be changed here."]
     case = Case.objects.get(pk=personas.case_a.pk)
     assert (case.status, case.intake_notes) == ("intake", "")
-    later = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    later = "2026-12-12"
     response = client.patch(case_url(personas.case_a), {"exploitation_started_on": later}, format="json")
     assert response.status_code == 400 and "exploitation_started_on" in response.json()
 

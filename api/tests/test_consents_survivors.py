@@ -67,14 +67,15 @@ def test_consent_versions_are_all_listed(personas: Personas) -> None:
     assert [r["version"] for r in listed] == [2, 1]
 
 
-def test_consent_validation_errors(personas: Personas) -> None:
+def test_consent_validation_errors(personas: Personas, time_machine: Any) -> None:
+    time_machine.move_to(dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC), tick=False)  # 7 December in Kupang
     client = token_client(personas.a_caseworker)
     response = client.post(consents_url(personas.case_a), consent_body(lawful_basis="legal_obligation"),
                            format="json")
     assert response.status_code == 400 and "basis_reason" in response.json()
     response = client.post(consents_url(personas.case_a), consent_body(given_by="guardian"), format="json")
     assert response.status_code == 400 and "guardian" in response.json()
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = "2026-12-10"
     response = client.post(consents_url(personas.case_a), consent_body(given_on=future), format="json")
     assert response.status_code == 400 and "given_on" in response.json()
     response = client.post(consents_url(personas.case_a), consent_body(purpose="x"), format="json")

@@ -33,8 +33,15 @@ from survivors.validators import nik_check_consistent, nik_parse
 N = 40
 
 
+# The demo is seeded at a late-evening UTC instant: the date is already 7 December in WITA and WIT,
+# and nothing the seed writes may lie after the latest local date anywhere in Indonesia.
+SEED_NOW = dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC)
+LATEST_TODAY = dt.date(2026, 12, 7)  # Asia/Jayapura
+
+
 @pytest.fixture
-def seeded(db, tmp_path):
+def seeded(db, tmp_path, time_machine):
+    time_machine.move_to(SEED_NOW, tick=False)
     path = tmp_path / "out" / "demo-accounts.json"
     call_command("seed", survivors=N, demo_accounts=str(path), verbosity=0)
     return path
@@ -116,7 +123,7 @@ def test_survivors_are_coherent_and_encrypted(seeded):
         assert ConsentRecord.objects.filter(survivor=case.survivor, purpose="case_management").exists()
         assert (case.status == CaseStatus.CLOSED) == (case.closed_at is not None)
         assert case.opened_at.tzinfo is not None
-        assert case.identified_on <= dt.date.today()
+        assert case.identified_on <= LATEST_TODAY
         if case.exploitation_started_on:
             assert case.exploitation_started_on <= case.exploitation_ended_on <= case.identified_on
     history = defaultdict(list)
@@ -201,7 +208,7 @@ def test_assessment_histories_and_scores(seeded):
         assert len(answers[a.pk]) == 18
         assert stored[a.pk] == expected, a.pk  # exactly recovery's scoring of the stored answers
         assert a.restored == scoring.is_restored(expected)
-        assert a.case.identified_on <= a.assessed_on <= dt.date.today()
+        assert a.case.identified_on <= a.assessed_on <= LATEST_TODAY
         means[a.case_id].append(float(sum(expected.values()) / len(expected)))
     patterns = {_pattern(m) for m in means.values() if len(m) >= 3}
     assert {"improving", "stalling", "relapsing"} <= patterns
@@ -223,7 +230,7 @@ def test_deliveries_follow_what_the_organisation_provides(seeded):
     assert "medical_care" not in kinds["UPTD PPA Provinsi Nusa Tenggara Timur"]
     team = set(CaseTeamMember.objects.values_list("case_id", "user_id"))
     per_case = defaultdict(int)
-    today = dt.date.today()
+    today = LATEST_TODAY
     from referrals.models import Referral
     from transfers.models import CaseTransfer
 

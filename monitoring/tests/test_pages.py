@@ -67,15 +67,22 @@ def test_organisation_dashboard_for_me_officer(client: Client, world: Any, perso
     assert "previous period: *" in html
 
 
-def test_without_a_period_the_form_shows_the_current_semester(client: Client, world: Any, personas: Any) -> None:
-    from core import clock
-
+@pytest.mark.parametrize(("instant", "start", "end"), [
+    # 09:00 UTC: the same date in Kupang (WITA) and in UTC.
+    (dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC), "2026-07-01", "2026-12-06"),
+    # 22:30 UTC: already 7 December in Kupang; the organisation's date is the one shown.
+    (dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC), "2026-07-01", "2026-12-07"),
+    # 30 June 17:30 UTC is 1 July 01:30 in Kupang: the second semester has begun there.
+    (dt.datetime(2026, 6, 30, 17, 30, tzinfo=dt.UTC), "2026-07-01", "2026-07-01"),
+])
+def test_without_a_period_the_form_shows_the_current_semester(client: Client, world: Any, personas: Any,
+                                                              time_machine: Any, instant: dt.datetime,
+                                                              start: str, end: str) -> None:
+    time_machine.move_to(instant, tick=False)
     login(client, personas.a_me)
     html = client.get(reverse("monitoring:dashboard_organisation")).content.decode()
-    today = clock.today()
-    semester_start = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
-    assert f'name="start" value="{semester_start.isoformat()}"' in html
-    assert f'name="end" value="{today.isoformat()}"' in html
+    assert f'name="start" value="{start}"' in html
+    assert f'name="end" value="{end}"' in html
 
 
 def test_levels_are_404_without_the_role_or_scope(client: Client, world: Any, personas: Any) -> None:

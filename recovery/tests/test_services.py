@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -89,9 +90,10 @@ def test_screening_scale_is_its_own(personas: Personas) -> None:
     assert "item_2" in exc.value.message_dict
 
 
-def test_dates_before_identification_or_in_the_future_are_refused(personas: Personas) -> None:
+def test_dates_before_identification_or_in_the_future_are_refused(personas: Personas, time_machine: Any) -> None:
+    time_machine.move_to(dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC), tick=False)  # 7 December in Kupang
     p = personas
-    for bad in (p.case_a.identified_on - dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=2)):
+    for bad in (p.case_a.identified_on - dt.timedelta(days=1), dt.date(2026, 12, 9)):
         with pytest.raises(ValidationError) as exc:
             start(p, on=bad)
         assert "assessed_on" in exc.value.message_dict
@@ -99,7 +101,7 @@ def test_dates_before_identification_or_in_the_future_are_refused(personas: Pers
     a = start(p, answers={1: 3})
     with pytest.raises(ValidationError):
         assessment_complete(actor=p.a_caseworker, case=p.case_a, assessment=a, answers=all_answers("SHRS", 3),
-                            assessed_on=dt.date.today() + dt.timedelta(days=1))
+                            assessed_on=dt.date(2026, 12, 8))
     _nothing_changed(a, 1, 1)
 
 
