@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,16 +32,32 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return default
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no setting. Anything but a known spelling refuses to start: a typo such as
+    ``SINTAS_SECURE_COOKIES=ture`` must not quietly mean "off"."""
     value = env_str(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1/true/yes/on or 0/false/no/off.")
 
 
 def env_int(name: str, default: int) -> int:
     value = env_str(name)
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -48,26 +65,106 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
 
 
-# "production" refuses to start without real secrets; "development" (the demo, the tests)
-# generates its own keys under var/secrets so nothing has to be configured by hand.
-SINTAS_ENV = env_str("SINTAS_ENV", "development")
+# Fail closed: only these values are understood. Anything else (a typo, "Production", an empty
+# variable from an unset template value) refuses to start rather than quietly running as a
+# development server with generated keys, DEBUG and insecure cookies.
+SINTAS_ENVS = ("development", "production")
+# "production" refuses to start without real secrets and Redis; "development" (the demo, the
+# tests) generates its own keys under var/secrets so nothing has to be configured by hand.
+SINTAS_ENV = (env_str("SINTAS_ENV", "development") or "").strip()
+if SINTAS_ENV not in SINTAS_ENVS:
+    raise ImproperlyConfigured(
+        f"SINTAS_ENV={SINTAS_ENV!r} is not understood: use one of {', '.join(SINTAS_ENVS)}"
+        " (unset means development)."
+    )
 PRODUCTION = SINTAS_ENV == "production"
 DEBUG = env_bool("SINTAS_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("SINTAS_DEBUG cannot be on with SINTAS_ENV=production: debug pages show data.")
+
+# Production needs Redis: the cache holds the API rate-limit counters and must be shared by every
+# process (a per-process cache multiplies every limit by the number of workers), and Celery needs
+# a broker (without one, tasks run inside the web request).
+if PRODUCTION:
+    _redis_url = env_str("REDIS_URL") or ""
+    if not _redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "SINTAS_ENV=production needs REDIS_URL (redis://, rediss:// or unix://): the shared cache for rate"
+            " limits and the Celery broker (unless CELERY_BROKER_URL names another) live there."
+        )
+
+
+# --- var/: the embedded default's database, generated keys, reports ---------------------------
+# Private to the account Sintas runs as: directories 0700, files 0600. The SQLite file holds
+# every record and var/secrets the keys that open the identity vault.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) as 0700, or tighten it if an older checkout left it open."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777
+    if mode != PRIVATE_DIR_MODE:
+        _chmod(path, PRIVATE_DIR_MODE, mode)
+    return path
+
+
+def _chmod(path: Path, mode: int, was: int) -> None:
+    try:
+        path.chmod(mode)
+    except PermissionError as exc:
+        raise ImproperlyConfigured(
+            f"{path} is mode {was:o} and this account cannot make it {mode:o}: give it to the account Sintas runs as."
+        ) from exc
+
+
+def private_file_create(path: Path, text: str) -> None:
+    """Write a new file that is 0600 from its first byte, whole or not at all: written under a
+    temporary name, then linked into place (FileExistsError if another process got there first)."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.link(draft, path)
+    finally:
+        draft.unlink()
+
+
+def _var_tighten(root: Path) -> None:
+    """Close what an older checkout (or a tool that ignores the umask) left readable under var/."""
+    for directory, dirnames, filenames in os.walk(root):
+        for name in dirnames:
+            private_dir(Path(directory) / name)
+        for name in filenames:
+            path = Path(directory) / name
+            mode = path.lstat().st_mode
+            if stat.S_ISREG(mode) and mode & 0o077:
+                _chmod(path, PRIVATE_FILE_MODE, mode & 0o7777)
+
+
+if VAR_DIR.exists() and VAR_DIR.stat().st_mode & 0o1000:
+    # A sticky, shared directory such as /tmp: tightening it would lock everyone else out.
+    raise ImproperlyConfigured(f"SINTAS_VAR_DIR={VAR_DIR} is a shared directory: give Sintas a directory of its own.")
+private_dir(VAR_DIR)
+_var_tighten(VAR_DIR)
 
 
 def _dev_secret(name: str, make: str) -> str:
     """Read or create a development secret in var/secrets (never used in production)."""
-    path = VAR_DIR / "secrets" / name
+    path = private_dir(VAR_DIR / "secrets") / name
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         if make == "fernet":
             from cryptography.fernet import Fernet
 
             value = Fernet.generate_key().decode()
         else:
             value = secrets.token_urlsafe(48)
-        path.write_text(value + "\n", encoding="utf-8")
-        path.chmod(0o600)
+        try:
+            private_file_create(path, value + "\n")
+        except FileExistsError:
+            pass  # another process made it first: use theirs
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -168,7 +265,6 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -179,6 +275,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite_path = str(DATABASES["default"]["NAME"])
+    if _sqlite_path and _sqlite_path != ":memory:" and not _sqlite_path.startswith("file:"):
+        # Created here, empty and 0600, so SQLite never creates it world-readable (an empty file is
+        # an empty database; SQLite gives its journal and WAL files the database file's mode).
+        Path(_sqlite_path).parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        try:
+            os.close(os.open(_sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        except FileExistsError:
+            pass
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and authentication -----------------------------------------------------------
@@ -263,8 +368,7 @@ TIME_ZONE = "UTC"  # stored in UTC; shown in the organisation's zone (WIB, WITA,
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = private_dir(VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
