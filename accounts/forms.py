@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
@@ -181,3 +183,14 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, for example “monthly report export”."),
     )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The installation's longest life is the default; a shorter one is the owner's choice.
+        most = int(settings.SINTAS_API_TOKEN_DAYS)
+        field = self.fields["days"]
+        field.initial = most
+        field.validators.append(MaxValueValidator(most))
+        field.widget.attrs["max"] = str(most)
+        field.help_text = _("At most %(most)d days. The token stops working after that.") % {"most": most}

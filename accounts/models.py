@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 
 class Organisation(models.Model):
@@ -134,8 +139,16 @@ class RoleAssignment(models.Model):
         return f"{self.user_id}:{self.role}"
 
 
+def api_token_default_expiry() -> dt.datetime:
+    """A token lives ``SINTAS_API_TOKEN_DAYS`` (90) days unless its owner chose fewer."""
+    return clock.now() + dt.timedelta(days=settings.SINTAS_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 hash is stored; the key is shown once."""
+    """A personal API token. Only its SHA-256 hash is stored; the key is shown once.
+
+    A token stands in for a two-factor sign-in, so it does not live for ever: it expires
+    (``expires_at``) and can be revoked by its owner or their organisation's administrator."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -144,6 +157,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=api_token_default_expiry)
 
     class Meta:
         ordering = ["-created_at"]
@@ -151,3 +165,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= clock.now()
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

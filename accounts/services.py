@@ -13,17 +13,18 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import Http404
-from django.utils import timezone
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import policy
-from audit.models import ChangeRecord
-from audit.services import history_record, snapshot
+from audit.models import AccessLogEntry, ChangeRecord
+from audit.services import access_log_write, history_record, snapshot
+from core import clock
 from core.models import Region
 
 from .models import ApiToken, Organisation, Role, RoleAssignment, User, time_zone_for_region
@@ -367,14 +368,26 @@ def organisation_set_active(*, actor: Any, organisation: Organisation, active: b
 # --- API tokens ------------------------------------------------------------------------------
 
 
+class ApiTokenRefused(Exception):
+    """A key that does not sign anyone in; ``str(exc)`` says why, for the person holding the key."""
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, verified: bool) -> tuple[ApiToken, str]:
+def api_token_max_days() -> int:
+    return int(settings.SINTAS_API_TOKEN_DAYS)
+
+
+def api_token_create(
+    *, user: User, name: str, verified: bool, days: int | None = None, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """A new personal API token and its key. Only the key's SHA-256 hash is stored; the key is
     returned once, to be shown once. ``verified``: whether the person passed the second factor in
-    this session (``request.user.is_verified()``); a token is a way around it, so it needs it."""
+    this session (``request.user.is_verified()``); a token is a way around it, so it needs it.
+    ``days``: how long it lives, at most ``SINTAS_API_TOKEN_DAYS`` (the default). The creation is
+    written to the access log: a token is a standing key to everything its owner may see."""
     if not verified:
         raise ValidationError(_("Sign in with your two-factor code before creating an API token."))
     if not (user and user.is_active):
@@ -384,52 +397,61 @@ def api_token_create(*, user: User, name: str, verified: bool) -> tuple[ApiToken
         raise ValidationError({"name": _("Give the token a name, so you know later what it is for.")})
     if len(name) > 100:
         raise ValidationError({"name": _("The name can be at most 100 characters long.")})
+    most = api_token_max_days()
+    days = most if days is None else days
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= most:
+        raise ValidationError(
+            {"days": _("A token can live from 1 to %(most)d days.") % {"most": most}}
+        )
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, key_hash=_key_hash(key), prefix=key[:8])
+        token = ApiToken.objects.create(
+            user=user, name=name, key_hash=_key_hash(key), prefix=key[:8],
+            expires_at=clock.now() + timedelta(days=days),
+        )
         history_record(actor=user, instance=token, action=ChangeRecord.Action.CREATE)
+        access_log_write(user=user, what=AccessLogEntry.What.API_TOKEN_CREATED, request=request)
     return token, key
 
 
-def api_token_revoke(*, user: User, token: ApiToken) -> None:
-    """Revoke one of the person's own tokens (others' tokens do not exist for them)."""
-    if token.user_id != user.pk:
+def api_token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> bool:
+    """Revoke a token: the owner their own, an organisation administrator any of their organisation's
+    people's (anyone else's token does not exist for them: 404). Returns False when it was already
+    revoked (nothing written). Written to the history and the access log."""
+    if token.user_id != actor.pk and not policy.users_manageable_by(actor).filter(pk=token.user_id).exists():
         raise Http404
     with transaction.atomic():
-        if token.revoked_at is not None:
-            return
-        before = snapshot(token)
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        history_record(actor=user, instance=token, action=ChangeRecord.Action.UPDATE, before=before)
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            token.revoked_at = locked.revoked_at
+            return False
+        before = snapshot(locked)
+        locked.revoked_at = clock.now()
+        locked.save(update_fields=["revoked_at"])
+        history_record(actor=actor, instance=locked, action=ChangeRecord.Action.UPDATE, before=before)
+        access_log_write(user=actor, what=AccessLogEntry.What.API_TOKEN_REVOKED, request=request)
+    token.revoked_at = locked.revoked_at
+    return True
 
 
-def api_token_get_for_user(user: Any, token_id: Any) -> ApiToken:
-    """The person's own token, or 404."""
-    try:
-        return ApiToken.objects.get(pk=token_id, user_id=user.pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def api_token_authenticate(key: str) -> User | None:
-    """The active person a key belongs to, or None (unknown or revoked key, deactivated person or
-    organisation)."""
+def api_token_authenticate(key: str) -> ApiToken:
+    """The live token for a key, with its user; records its use. Raises ``ApiTokenRefused`` for an
+    unknown, revoked or expired key, or a deactivated person or organisation."""
     if not key or not isinstance(key, str) or len(key) > 200:
-        return None
-    token = (
-        ApiToken.objects.select_related("user", "user__organisation")
-        .filter(key_hash=_key_hash(key), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+        raise ApiTokenRefused(_("Invalid token."))
+    token = ApiToken.objects.select_related("user", "user__organisation").filter(key_hash=_key_hash(key)).first()
     if token is None:
-        return None
+        raise ApiTokenRefused(_("Invalid token."))
+    if token.revoked_at is not None:
+        raise ApiTokenRefused(_("This token was revoked. Create a new one on the API tokens page."))
+    now = clock.now()
+    if token.expires_at <= now:
+        raise ApiTokenRefused(_("This token has expired. Create a new one on the API tokens page."))
     user = token.user
-    if user.organisation is not None and not user.organisation.is_active:
-        return None
-    now = timezone.now()
+    if not user.is_active or (user.organisation is not None and not user.organisation.is_active):
+        raise ApiTokenRefused(_("This account or its organisation is deactivated."))
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         # A plain UPDATE, not a change record: usage is not a change to the token.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return user
+    return token

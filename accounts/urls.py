@@ -30,4 +30,11 @@ urlpatterns = [
     # Personal API tokens
     path("tokens/", views.tokens_view, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    # API tokens of the administrator's organisation
+    path("organisation/tokens/", views.organisation_tokens_view, name="organisation_tokens"),
+    path(
+        "organisation/tokens/<int:token_id>/revoke/",
+        views.organisation_token_revoke_view,
+        name="organisation_token_revoke",
+    ),
 ]

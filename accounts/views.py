@@ -31,7 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from access import policy
 from core.models import Region
 
-from . import services
+from . import selectors, services
 from .forms import (
     ApiTokenForm,
     LoginForm,
@@ -44,7 +44,7 @@ from .forms import (
     UserEditForm,
     UserSearchForm,
 )
-from .models import ApiToken, Organisation, Role, User
+from .models import Organisation, Role, User
 
 PAGE_SIZE = 25
 
@@ -567,17 +567,24 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
             new_token, new_key = services.api_token_create(
                 user=user,
                 name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],  # blank: the longest life allowed
                 verified=_is_verified(request.user),
+                request=request,
             )
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
     response = render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": tokens, "new_key": new_key, "new_token": new_token},
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of_user(user),
+            "new_key": new_key,
+            "new_token": new_token,
+            "is_org_admin": services._is_org_admin(user),
+        },
     )
     # The key is on this page only; no cache (browser or proxy) may keep it.
     return _no_store(response)
@@ -586,7 +593,35 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponseBase:
     user = _require_verified(request)
-    token = services.api_token_get_for_user(user, token_id)
-    services.api_token_revoke(user=user, token=token)
+    token = selectors.api_token_get_for_user(user, token_id)
+    services.api_token_revoke(actor=user, token=token, request=request)
     messages.success(request, _("The token “%(name)s” is revoked and no longer works.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+# --- API tokens of the organisation (organisation administrators) ----------------------------
+
+
+@require_http_methods(["GET"])
+def organisation_tokens_view(request: HttpRequest) -> HttpResponse:
+    admin = _require_org_admin(request)
+    page = _page(request, selectors.api_tokens_of_organisation(admin))
+    return render(request, "accounts/organisation_tokens.html", {"page": page, "organisation": admin.organisation})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponseBase:
+    """A confirmation page first (GET), then the revocation (POST)."""
+    admin = _require_org_admin(request)
+    token = selectors.api_token_get_for_admin(admin, token_id)
+    if request.method == "POST":
+        if services.api_token_revoke(actor=admin, token=token, request=request):
+            messages.success(
+                request,
+                _("The token “%(name)s” of %(owner)s is revoked and no longer works.")
+                % {"name": token.name, "owner": token.user.display_name},
+            )
+        else:
+            messages.info(request, _("The token “%(name)s” was already revoked.") % {"name": token.name})
+        return redirect("accounts:organisation_tokens")
+    return render(request, "accounts/organisation_token_revoke.html", {"token": token})

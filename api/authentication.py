@@ -4,19 +4,16 @@ Two ways, both equivalent to a user who passed the second factor:
 
 - ``Authorization: Token <key>``: a personal API token. Only the SHA-256 of the key is stored
   (``accounts.ApiToken.key_hash``); a token can only be created by a user who passed two-factor
-  authentication, so a request carrying a valid token counts as verified.
+  authentication, so a request carrying a live token (not revoked, not expired) counts as verified.
 - The browser session, with CSRF enforced, and only once the session passed two-factor
   authentication (``django_otp``'s ``is_verified()``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -27,36 +24,6 @@ if TYPE_CHECKING:
     from accounts.models import ApiToken, User
 
 KEYWORD = "Token"
-# last_used_at is a hint for the token owner, not an audit trail: write it at most this often.
-LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-
-def api_key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def api_token_lookup(key: str) -> ApiToken | None:
-    """The live token for this key (not revoked; its user and their organisation active), or None.
-    Records its use. (Same rule as ``accounts.services.api_token_authenticate``.)"""
-    from accounts.models import ApiToken
-
-    if not key or len(key) > 200:
-        return None
-    token = (
-        ApiToken.objects.select_related("user", "user__organisation")
-        .filter(key_hash=api_key_hash(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    organisation = token.user.organisation
-    if organisation is not None and not organisation.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
 
 
 def _always_verified() -> bool:
@@ -64,11 +31,17 @@ def _always_verified() -> bool:
 
 
 class HashedTokenAuthentication(BaseAuthentication):
-    """``Authorization: Token <key>`` against the hashed keys in ``accounts.ApiToken``."""
+    """``Authorization: Token <key>`` against the hashed keys in ``accounts.ApiToken``.
+
+    An unknown, revoked or expired key, or one of a deactivated person or organisation, is a 401
+    (``WWW-Authenticate: Token``) whose ``detail`` says which, so the program's owner knows to make
+    a new token. The rule itself is ``accounts.services.api_token_authenticate``: one place."""
 
     keyword = KEYWORD
 
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
+        from accounts.services import ApiTokenRefused, api_token_authenticate
+
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None
@@ -78,9 +51,10 @@ class HashedTokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
-        token = api_token_lookup(key)
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        try:
+            token = api_token_authenticate(key)
+        except ApiTokenRefused as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from exc
         user = token.user
         # Only a two-factor-verified user can create a token: the token stands for that check.
         user.is_verified = _always_verified  # type: ignore[attr-defined]

@@ -67,6 +67,9 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", _("export (HTCDS JSON)")
         TRANSFERRED_RECORDS = "transferred_records", _("own records of a transferred case")
         SIMFONI_EXPORT = "simfoni_export", _("export to SIMFONI-PPA")
+        # Not a showing of a case: an API token is a standing key to everything its owner may see.
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -406,6 +406,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": env_str("SINTAS_API_RATE", "600/minute")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
+# API tokens stand in for a two-factor sign-in: each expires after at most this many days (its
+# owner may choose fewer when creating it).
+SINTAS_API_TOKEN_DAYS = env_int("SINTAS_API_TOKEN_DAYS", 90)
+if SINTAS_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("SINTAS_API_TOKEN_DAYS must be at least 1.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sintas API",
     "DESCRIPTION": "Survivors, cases and consent. Every endpoint applies the same access policy as the pages.",
