@@ -147,6 +147,10 @@ def _var_tighten(root: Path) -> None:
 if VAR_DIR.exists() and VAR_DIR.stat().st_mode & 0o1000:
     # A sticky, shared directory such as /tmp: tightening it would lock everyone else out.
     raise ImproperlyConfigured(f"SINTAS_VAR_DIR={VAR_DIR} is a shared directory: give Sintas a directory of its own.")
+# Whatever the process writes from here on is the account's own: periodic reports, the demo
+# accounts file, SQLite's journal, benchmark output. (Nothing Sintas writes is for other users of
+# the machine; static files are served by the application itself, through WhiteNoise.)
+os.umask(0o077)
 private_dir(VAR_DIR)
 _var_tighten(VAR_DIR)
 

@@ -20,8 +20,9 @@ _OWN_VARIABLES = ("SINTAS_", "DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_BRO
 def _run(env: dict[str, str], var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_VARIABLES)}
     base.update({"SINTAS_VAR_DIR": str(var_dir), **env})
+    # umask 022, as from an ordinary login shell (this test process already runs with Sintas's own)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, umask=0o022)
 
 
 def _production(**extra: str) -> dict[str, str]:
@@ -108,6 +109,18 @@ def test_var_is_private_after_setting_up(tmp_path: Path) -> None:
     for name, mode in modes.items():
         expected = 0o700 if (var / name).is_dir() else 0o600
         assert mode == expected, f"{name} is {mode:o}"
+
+
+def test_files_the_rooms_write_under_var_are_private(tmp_path: Path) -> None:
+    """A periodic report is written the way monitoring writes it (mkdir, write_bytes), with no mode
+    of its own: it is 0600 in a 0700 directory all the same."""
+    var = tmp_path / "var"
+    script = ("from monitoring import conf; d = conf.reports_dir(); d.mkdir(parents=True, exist_ok=True); "
+              "(d / '1.pdf').write_bytes(b'%PDF')")
+    result = _run({}, var, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE((var / "reports").stat().st_mode) == 0o700
+    assert stat.S_IMODE((var / "reports" / "1.pdf").stat().st_mode) == 0o600
 
 
 def test_an_older_open_var_is_tightened_and_keeps_its_keys(tmp_path: Path) -> None:
