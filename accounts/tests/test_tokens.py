@@ -240,6 +240,10 @@ def test_the_admin_lists_the_organisations_tokens(client: Client, personas: Any,
     for shown in (mine.prefix, personas.a_caseworker.display_name, "1 Apr 2026 10:00"):  # expiry: T0 + 30 days, in WITA
         assert shown in html
     assert reverse("accounts:organisation_token_revoke", kwargs={"token_id": mine.pk}) in html
+    assert "deactivated" not in html
+    personas.a_me.is_active = False  # a person who left: their token still shows, marked
+    personas.a_me.save(update_fields=["is_active"])
+    assert "deactivated" in client.get(reverse("accounts:organisation_tokens")).content.decode()
     # the admin reaches it from the users page
     assert reverse("accounts:organisation_tokens") in client.get(reverse("accounts:users")).content.decode()
 
