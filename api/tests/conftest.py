@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -22,11 +23,16 @@ def _fresh_throttle_counters() -> None:
     cache.clear()
 
 
+# Rooms' API tests move the clock months or years ahead; their tokens must outlive that. (Expiry
+# itself is tested in accounts/tests/test_tokens.py.)
+FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
 def token_create(user: User, *, key: str | None = None, revoked: bool = False) -> tuple[ApiToken, str]:
     key = key or secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name="test", key_hash=hashlib.sha256(key.encode()).hexdigest(), prefix=key[:8],
-        revoked_at=timezone.now() if revoked else None,
+        revoked_at=timezone.now() if revoked else None, expires_at=FAR_FUTURE,
     )
     return token, key
 
