@@ -26,7 +26,8 @@ from audit.services import access_log_write
 from core.pagination import CappedPaginator
 from core.sections import sections_for
 from survivors import services as survivor_services
-from survivors.models import ConsentRecord, Guardian
+from survivors.display import guardians_for_display, identity_for_display, photo_present
+from survivors.models import ConsentRecord
 
 from . import selectors, services
 from .forms import (
@@ -174,10 +175,8 @@ def intake_edit(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.VIEW_IDENTITY)
 def identity(request: HttpRequest, case: Any) -> HttpResponse:
-    access_log_write(user=request.user, what=AccessLogEntry.What.IDENTITY, case_id=case.pk,
-                     survivor_id=case.survivor_id, request=request)
-    ident = case.survivor.identity
-    guardians = list(Guardian.objects.filter(survivor_id=case.survivor_id))
+    ident = identity_for_display(request=request, case=case)
+    guardians = guardians_for_display(request=request, case=case)
     return render(request, "cases/identity.html", {
         "case": case, "identity": ident, "guardians": guardians,
         "can_edit_identity": policy.can(request.user, Action.EDIT_IDENTITY, case),
@@ -186,11 +185,9 @@ def identity(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.VIEW_IDENTITY)
 def identity_photo(request: HttpRequest, case: Any) -> HttpResponse:
-    ident = case.survivor.identity
+    ident = identity_for_display(request=request, case=case, what=AccessLogEntry.What.PHOTO, photo=True)
     if not ident.photo:
         raise Http404
-    access_log_write(user=request.user, what=AccessLogEntry.What.PHOTO, case_id=case.pk,
-                     survivor_id=case.survivor_id, request=request)
     response = HttpResponse(bytes(ident.photo), content_type=ident.photo_content_type)
     response["Content-Disposition"] = "inline"
     return response
@@ -198,7 +195,7 @@ def identity_photo(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.EDIT_IDENTITY)
 def identity_edit(request: HttpRequest, case: Any) -> HttpResponse:
-    ident = case.survivor.identity
+    ident = identity_for_display(request=request, case=case)
     if request.method == "POST":
         form = IdentityForm(request.POST, request.FILES)
         if form.is_valid():
@@ -217,7 +214,7 @@ def identity_edit(request: HttpRequest, case: Any) -> HttpResponse:
             "full_name": ident.full_name, "aliases": ident.aliases, "nik": ident.nik,
             "birth_date": ident.birth_date or None, "phone_numbers": ident.phone_numbers, "address": ident.address,
         })
-    return render(request, "cases/identity_edit.html", {"form": form, "case": case, "has_photo": bool(ident.photo)})
+    return render(request, "cases/identity_edit.html", {"form": form, "case": case, "has_photo": photo_present(ident)})
 
 
 @case_view(Action.EDIT)
@@ -284,7 +281,7 @@ def guardian_new(request: HttpRequest, case: Any) -> HttpResponse:
 
 
 def _consent_form(request: HttpRequest, case: Any, initial: dict[str, Any] | None = None) -> ConsentForm:
-    guardians = Guardian.objects.filter(survivor_id=case.survivor_id)
+    guardians = guardians_for_display(request=request, case=case)  # their names are identity: logged
     organisations = Organisation.objects.filter(is_active=True).only("pk", "name")
     return ConsentForm(request.POST or None, initial=initial, guardians=guardians, organisations=organisations)
 
