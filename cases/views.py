@@ -109,7 +109,7 @@ def _caseload_search(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         kind, value = selectors.caseload_query_parse(d["q"])
         if kind != selectors.CaseloadQuery.INVALID:
-            query = {name: d[name] for name in ("status", "sort") if d[name]}
+            query = {name: d[name] for name in ("status", "sort") if d[name] and d[name] != "-opened"}
             if kind == selectors.CaseloadQuery.CODE:
                 query["q"] = value
             elif kind == selectors.CaseloadQuery.NIK:
