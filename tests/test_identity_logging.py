@@ -66,6 +66,28 @@ def _mirrored(p: Personas) -> Personas:
     return dataclasses.replace(p, org_a=p.org_b, org_b=p.org_a, users=users, case_a=p.case_b, case_b=p.case_a)
 
 
+def _referral_with_identity(personas: Personas) -> Any:
+    """A referral of case A whose packet names the survivor (as a shelter referral may)."""
+    import json
+
+    from accounts.models import Organisation
+    from care.models import Service
+    from core import clock
+    from referrals.models import Referral
+
+    org = Organisation.objects.create(name="Rumah Aman Walk Kupang", kind="ngo", region_id="53.71")
+    now = clock.now()
+    fields = ["identity.first_name", "identity.second_name", "identity.nik"]
+    return Referral.objects.create(
+        case=personas.case_a, sender_organisation=personas.org_a, sent_by=personas.a_caseworker,
+        recipient_organisation=org, service=Service.objects.get(code="medical_care"), service_region_id="53.71",
+        template="general", lawful_basis="vital_interest", basis_reason="walk", packet_fields=fields,
+        packet_values=json.dumps({"identity.first_name": "Sari", "identity.second_name": "Wulandari",
+                                  "identity.nik": "5371015204990001"}),
+        sent_at=now, respond_by=now, last_event_at=now,
+    ).pk
+
+
 def _routes(objects: dict[str, Any]) -> list[tuple[str, str]]:
     """Every named route whose URL keywords ``objects`` can fill (routes without keywords too)."""
     routes = []
@@ -116,10 +138,16 @@ def test_every_route_that_shows_identity_writes_an_access_log_entry(personas: Pe
     # ... then every room's objects of that case (building them closes the case).
     objects = other_org_objects(_mirrored(personas))
     more_failures, more_showing = _walk(client, personas, _routes(objects))
+    # A referral whose packet carries identity (the rooms' walk object carries only the sex).
+    objects["referral_id"] = _referral_with_identity(personas)
+    referral_routes = [r for r in _routes(objects) if "referral_id" in r[0] or "referral" in r[0]]
+    referral_failures, referral_showing = _walk(client, personas, referral_routes)
+    more_failures += referral_failures
+    more_showing |= referral_showing
     assert not failures + more_failures, "\n".join(failures + more_failures)
     # The walk really reaches identity: the identity page, its edit form, the photo and the API.
-    assert {"cases:identity", "cases:identity_edit", "cases:photo", "cases:consent_new",
-            "api-case-identity"} <= showing | more_showing, showing | more_showing
+    assert {"cases:identity", "cases:identity_edit", "cases:photo", "cases:consent_new", "cases:consent_amend",
+            "api-case-identity", "referrals:detail"} <= showing | more_showing, showing | more_showing
 
 
 @pytest.mark.parametrize("name", ["cases:list", "cases:detail", "api-case-list", "api-case-detail",
