@@ -160,3 +160,30 @@ def test_code_search_stays_a_get_and_names_are_not_searchable(personas: Personas
     assert response.status_code == 400
     assert "Sari" not in response.content.decode() and code not in response.content.decode()
 
+
+
+@pytest.mark.parametrize("query", [
+    "page=2", "status=open&sort=code", "q=SNT-AB12-CD34", "code=snt-ab12-cd34", "region=53.71.01.1001",
+    "period_start=2025-01-01&period_end=2025-12-31", "year=2026&level=organisation", "search=Xy_9-abcDEF123_ghIJ",
+    "ordering=-opened_at", "partner=123456789", "next=/cases/",
+])
+def test_ordinary_query_strings_pass(query: str) -> None:
+    """Region codes, dates, ids, survivor codes and search tokens are not mistaken for identity."""
+    from django.http import QueryDict
+
+    from survivors.middleware import identity_in_query
+
+    assert not identity_in_query(QueryDict(query))
+
+
+@pytest.mark.parametrize("query", [
+    "q=5371015204990001", "q=5371+0152+0499+0001", "q=5371-0152-0499-0001", "nik=1", "NIK=1", "Name=Sari",
+    "full_name=x", "phone=1", "q=%2B62+812-3456-7890", "q=081234567890", "birth_date=1999-04-12",
+    "address=Oebobo", "guardian_name=Yohana",
+])
+def test_identity_shaped_query_strings_are_caught(query: str) -> None:
+    from django.http import QueryDict
+
+    from survivors.middleware import identity_in_query
+
+    assert identity_in_query(QueryDict(query))
