@@ -108,8 +108,10 @@ def _body(response: Any) -> bytes:
     return bytes(response.content)
 
 
-def _walk(client: Client, personas: Personas, routes: list[tuple[str, str]]) -> tuple[list[str], set[str]]:
+def _walk(client: Client, personas: Personas, routes: list[tuple[str, str]],
+          walker: str = "a_caseworker") -> tuple[list[str], set[str]]:
     """GET each route; return the failures and the names of the routes that showed identity."""
+    user = personas.users[walker]
     survivor, case = personas.case_a.survivor_id, personas.case_a.pk
     values = _identity_values(personas)
     failures, showing = [], set()
@@ -121,33 +123,42 @@ def _walk(client: Client, personas: Personas, routes: list[tuple[str, str]]) -> 
         if not shown:
             continue
         showing.add(name)
-        logged = AccessLogEntry.objects.filter(id__gt=last, user=personas.a_caseworker).filter(
-            survivor_id=survivor) | AccessLogEntry.objects.filter(id__gt=last, user=personas.a_caseworker, case_id=case)
+        logged = AccessLogEntry.objects.filter(id__gt=last, user=user).filter(
+            survivor_id=survivor) | AccessLogEntry.objects.filter(id__gt=last, user=user, case_id=case)
         if not logged.exists():
             failures.append(f"GET {url} ({name}) -> {response.status_code} shows {shown[0]!r} but wrote no access-log entry")
     return failures, showing
 
 
-def test_every_route_that_shows_identity_writes_an_access_log_entry(personas: Personas) -> None:
+# The lead caseworker sees and edits identity; the psychologist on the team sees it.
+SHOWN_TO = {
+    "a_caseworker": {"cases:identity", "cases:identity_edit", "cases:photo", "cases:consent_new",
+                     "cases:consent_amend", "api-case-identity", "referrals:detail"},
+    "a_psychologist": {"cases:identity", "cases:photo", "api-case-identity"},
+}
+
+
+@pytest.mark.parametrize("walker", sorted(SHOWN_TO))
+def test_every_route_that_shows_identity_writes_an_access_log_entry(personas: Personas, walker: str) -> None:
     _give_identity_everything(personas)
-    client = login(Client(), personas.a_caseworker)
+    user = personas.users[walker]
+    client = login(Client(), user)
     # First the open case's own pages (the edit pages answer only while the case is open) ...
     own = {"case_id": personas.case_a.pk, "survivor_id": personas.case_a.survivor_id,
-           "user_id": personas.a_caseworker.pk, "org_id": personas.org_a.pk}
-    failures, showing = _walk(client, personas, _routes(own))
-    # ... then every room's objects of that case (building them closes the case).
+           "user_id": user.pk, "org_id": personas.org_a.pk}
+    failures, showing = _walk(client, personas, _routes(own), walker)
+    # ... then every room's objects of that case (building them closes the case) ...
     objects = other_org_objects(_mirrored(personas))
-    more_failures, more_showing = _walk(client, personas, _routes(objects))
-    # A referral whose packet carries identity (the rooms' walk object carries only the sex).
+    more_failures, more_showing = _walk(client, personas, _routes(objects), walker)
+    # ... and a referral whose packet carries identity (the rooms' walk object carries only the sex).
     objects["referral_id"] = _referral_with_identity(personas)
-    referral_routes = [r for r in _routes(objects) if "referral_id" in r[0] or "referral" in r[0]]
-    referral_failures, referral_showing = _walk(client, personas, referral_routes)
-    more_failures += referral_failures
-    more_showing |= referral_showing
-    assert not failures + more_failures, "\n".join(failures + more_failures)
-    # The walk really reaches identity: the identity page, its edit form, the photo and the API.
-    assert {"cases:identity", "cases:identity_edit", "cases:photo", "cases:consent_new", "cases:consent_amend",
-            "api-case-identity", "referrals:detail"} <= showing | more_showing, showing | more_showing
+    referral_routes = [r for r in _routes(objects) if "referral" in r[0]]
+    referral_failures, referral_showing = _walk(client, personas, referral_routes, walker)
+    failures += more_failures + referral_failures
+    assert not failures, "\n".join(failures)
+    # The walk really reaches identity: the identity page, its edit form, the photo, the API...
+    showing |= more_showing | referral_showing
+    assert SHOWN_TO[walker] <= showing, showing
 
 
 @pytest.mark.parametrize("name", ["cases:list", "cases:detail", "api-case-list", "api-case-detail",
