@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,8 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from cases.models import Case, CaseStatus
 from cases.services import case_intake_update, case_transition
-from survivors.models import ConsentRecord, Identity, Survivor
+from survivors.display import identity_for_display
+from survivors.models import ConsentRecord, Survivor
 from survivors.services import (
     IDENTITY_TEXT_FIELDS,
     ConsentInput,
@@ -247,18 +248,6 @@ class CaseTransitionView(SintasAPIView):
 # --- identity -------------------------------------------------------------------------------------
 
 
-def _identity_for(case: Case) -> Identity:
-    identity = (
-        Identity.objects.defer("photo")
-        .annotate(photo_present=ExpressionWrapper(Q(photo__isnull=False), output_field=BooleanField()))
-        .filter(survivor_id=case.survivor_id)
-        .first()
-    )
-    if identity is None:
-        raise Http404
-    return identity
-
-
 class IdentityView(SintasAPIView):
     serializer_classes = {"GET": IdentitySerializer, "PATCH": IdentityUpdateSerializer}
 
@@ -269,8 +258,7 @@ class IdentityView(SintasAPIView):
     )
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW_IDENTITY)
-        identity = _identity_for(case)
-        _log(request, AccessLogEntry.What.API_IDENTITY, case_id=case.pk, survivor_id=case.survivor_id)
+        identity = identity_for_display(request=request, case=case, what=AccessLogEntry.What.API_IDENTITY)
         return Response(IdentitySerializer(identity).data)
 
     @extend_schema(
@@ -289,8 +277,7 @@ class IdentityView(SintasAPIView):
         # identity_update locks the row (select_for_update): it needs a transaction around it.
         with transaction.atomic():
             identity_update(actor=request.user, case=case, values=values, remove_photo=d.get("remove_photo", False))
-        identity = _identity_for(case)
-        _log(request, AccessLogEntry.What.API_IDENTITY, case_id=case.pk, survivor_id=case.survivor_id)
+        identity = identity_for_display(request=request, case=case, what=AccessLogEntry.What.API_IDENTITY)
         return Response(IdentitySerializer(identity).data)
 
 

@@ -9,13 +9,13 @@ from django.db.models import QuerySet
 
 from access import policy
 from audit.models import AccessLogEntry, ChangeRecord
-from survivors.models import ConsentRecord
-from survivors.services import survivors_find_by_nik
+from survivors.models import ConsentRecord, Identity
 from survivors.validators import nik_normalise
 
 from .models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
 
 SURVIVOR_CODE_RE = re.compile(r"SNT-[0-9A-Z]{4}-[0-9A-Z]{4}")
+SURVIVOR_CODE_PREFIX_RE = re.compile(r"SNT(-[0-9A-Z]{0,4}(-[0-9A-Z]{0,4})?)?")
 
 
 def survivor_code_normalise(q: str) -> str:
@@ -24,6 +24,8 @@ def survivor_code_normalise(q: str) -> str:
     bare = raw.replace("-", "")
     if len(bare) == 11 and bare.startswith("SNT"):
         return f"SNT-{bare[3:7]}-{bare[7:]}"
+    if 3 < len(bare) < 11 and bare.startswith("SNT") and bare.isalnum():  # the start of a code
+        return "-".join(p for p in ("SNT", bare[3:7], bare[7:]) if p)
     return raw
 
 
@@ -36,25 +38,46 @@ SORT_FIELDS = {
 }
 
 
-def caseload_for(user: Any, *, q: str = "", status: str = "", sort: str = "-opened") -> tuple[QuerySet[Case], bool]:
-    """The cases this user may see, searched by survivor code or exact NIK.
+class CaseloadQuery:
+    """What was typed in the caseload's search box: a survivor code, a NIK, or neither."""
+
+    NONE, CODE, NIK, INVALID = "", "code", "nik", "invalid"
+
+
+def caseload_query_parse(q: str) -> tuple[str, str]:
+    """(kind, normalised value) of a caseload search: a survivor code (or the start of one), a NIK
+    of 16 digits, nothing, or something else (names, phones and addresses are not searchable)."""
+    q = (q or "").strip()
+    if not q:
+        return CaseloadQuery.NONE, ""
+    digits = nik_normalise(q)
+    if len(digits) == 16 and digits.isdigit():
+        return CaseloadQuery.NIK, digits
+    code = survivor_code_normalise(q)
+    if SURVIVOR_CODE_PREFIX_RE.fullmatch(code):
+        return CaseloadQuery.CODE, code
+    return CaseloadQuery.INVALID, ""
+
+
+def caseload_for(user: Any, *, q: str = "", nik_hash: str = "", status: str = "",
+                 sort: str = "-opened") -> tuple[QuerySet[Case], bool]:
+    """The cases this user may see, searched by survivor code (``q``, as typed) or by the keyed
+    hash of an exact NIK (never the NIK itself: see ``cases.views.caseload``).
 
     Returns the queryset and whether the search was by NIK (which the view logs).
     """
     qs = policy.cases_visible_to(user).select_related("survivor", "lead_caseworker")
-    by_nik = False
-    q = (q or "").strip()
-    if q:
-        digits = nik_normalise(q)
-        if len(digits) == 16 and digits.isdigit():
-            by_nik = True
-            qs = qs.filter(survivor_id__in=survivors_find_by_nik(digits))
+    by_nik = bool(nik_hash)
+    kind, code = caseload_query_parse(q)
+    if by_nik:
+        qs = qs.filter(survivor_id__in=Identity.objects.filter(nik_hash=nik_hash).values("survivor_id"))
+    elif kind == CaseloadQuery.CODE:
+        if SURVIVOR_CODE_RE.fullmatch(code):
+            qs = qs.filter(survivor__code=code)  # the unique index: one row however large the caseload
         else:
-            code = survivor_code_normalise(q)
-            if SURVIVOR_CODE_RE.fullmatch(code):
-                qs = qs.filter(survivor__code=code)  # the unique index: one row however large the caseload
-            else:
-                qs = qs.filter(survivor__code__startswith=code)  # codes are stored upper-case
+            qs = qs.filter(survivor__code__startswith=code)  # codes are stored upper-case
+    elif kind != CaseloadQuery.NONE:
+        qs = qs.none()  # a NIK or anything else typed into ``q`` searches nothing
     if status == "open":
         qs = qs.exclude(status=CaseStatus.CLOSED)
     elif status in CaseStatus.values:

@@ -6,7 +6,9 @@ Thin views: parse input, call one service or selector, render. Every case is fet
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,7 +28,9 @@ from audit.services import access_log_write
 from core.pagination import CappedPaginator
 from core.sections import sections_for
 from survivors import services as survivor_services
-from survivors.models import ConsentRecord, Guardian
+from survivors.display import guardians_for_display, identity_for_display, photo_present
+from survivors.middleware import identity_in_url_refused
+from survivors.models import ConsentRecord
 
 from . import selectors, services
 from .forms import (
@@ -41,7 +45,7 @@ from .forms import (
     WithdrawForm,
     apply_errors,
 )
-from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, CaseStatus
+from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Case, CaseStatus
 
 
 def _page(request: HttpRequest, qs: Any, size: int | None = None, cap: int | None = None) -> Any:
@@ -78,16 +82,65 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/home.html")
 
 
+# A NIK search is POSTed and kept in the session under a random token; the page it redirects to
+# names only the token (``/cases/?search=<token>``), so pagination, sorting and the back button
+# work while the NIK, and its keyed hash, stay out of every URL (docs/privacy.md).
+NIK_SEARCHES = "caseload_nik_searches"
+NIK_SEARCHES_KEPT = 10
+
+
+def _nik_search_keep(request: HttpRequest, nik: str) -> str:
+    searches = dict(request.session.get(NIK_SEARCHES, {}))
+    token = secrets.token_urlsafe(16)
+    searches[token] = survivor_services.nik_hash(nik)
+    request.session[NIK_SEARCHES] = dict(list(searches.items())[-NIK_SEARCHES_KEPT:])
+    return token
+
+
+def _nik_search_recall(request: HttpRequest, token: str) -> str:
+    """The keyed hash searched under this token, in this session only ("" once it has gone)."""
+    return str(request.session.get(NIK_SEARCHES, {}).get(token, ""))
+
+
+def _caseload_search(request: HttpRequest) -> HttpResponse:
+    """POST: redirect to the caseload filtered by survivor code, or by a NIK kept in the session."""
+    form = CaseloadFilterForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        kind, value = selectors.caseload_query_parse(d["q"])
+        if kind != selectors.CaseloadQuery.INVALID:
+            query = {name: d[name] for name in ("status", "sort") if d[name] and d[name] != "-opened"}
+            if kind == selectors.CaseloadQuery.CODE:
+                query["q"] = value
+            elif kind == selectors.CaseloadQuery.NIK:
+                query["search"] = _nik_search_keep(request, value)
+            return redirect(reverse("cases:list") + (f"?{urlencode(query)}" if query else ""))
+        form.add_error("q", _("Enter a survivor code (SNT-XXXX-XXXX) or a NIK of 16 digits. "
+                              "Names, phone numbers and addresses are not searchable."))
+    page = _page(request, Case.objects.none())
+    return render(request, "cases/caseload.html", {"form": form, "page": page, "query": "", "by_nik": False})
+
+
 @login_required
 @never_cache
 def caseload(request: HttpRequest) -> HttpResponse:
     if not policy.may_work_on_cases(request.user):
         raise Http404
+    if request.method == "POST":
+        return _caseload_search(request)
     form = CaseloadFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
+    kind, _code = selectors.caseload_query_parse(params.get("q", ""))
+    if kind not in (selectors.CaseloadQuery.NONE, selectors.CaseloadQuery.CODE):
+        return identity_in_url_refused(request)  # only a survivor code may be searched in the address
+    token = request.GET.get("search", "")
+    nik_hash = _nik_search_recall(request, token) if token else ""
     qs, by_nik = selectors.caseload_for(
-        request.user, q=params.get("q", ""), status=params.get("status", ""), sort=params.get("sort") or "-opened"
+        request.user, q=params.get("q", ""), nik_hash=nik_hash, status=params.get("status", ""),
+        sort=params.get("sort") or "-opened",
     )
+    if token and not nik_hash:
+        qs = qs.none()  # the search has ended with the session (or was someone else's)
     page = _page(request, qs)
     if by_nik:
         # A NIK search tells whether a person is known here: it is logged like a showing.
@@ -96,6 +149,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "cases/caseload.html", {
         "form": form, "page": page, "query": query.urlencode(), "by_nik": by_nik,
+        "search_ended": bool(token and not nik_hash),
     })
 
 
@@ -174,10 +228,8 @@ def intake_edit(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.VIEW_IDENTITY)
 def identity(request: HttpRequest, case: Any) -> HttpResponse:
-    access_log_write(user=request.user, what=AccessLogEntry.What.IDENTITY, case_id=case.pk,
-                     survivor_id=case.survivor_id, request=request)
-    ident = case.survivor.identity
-    guardians = list(Guardian.objects.filter(survivor_id=case.survivor_id))
+    ident = identity_for_display(request=request, case=case)
+    guardians = guardians_for_display(request=request, case=case)
     return render(request, "cases/identity.html", {
         "case": case, "identity": ident, "guardians": guardians,
         "can_edit_identity": policy.can(request.user, Action.EDIT_IDENTITY, case),
@@ -186,11 +238,9 @@ def identity(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.VIEW_IDENTITY)
 def identity_photo(request: HttpRequest, case: Any) -> HttpResponse:
-    ident = case.survivor.identity
+    ident = identity_for_display(request=request, case=case, what=AccessLogEntry.What.PHOTO, photo=True)
     if not ident.photo:
         raise Http404
-    access_log_write(user=request.user, what=AccessLogEntry.What.PHOTO, case_id=case.pk,
-                     survivor_id=case.survivor_id, request=request)
     response = HttpResponse(bytes(ident.photo), content_type=ident.photo_content_type)
     response["Content-Disposition"] = "inline"
     return response
@@ -198,7 +248,7 @@ def identity_photo(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.EDIT_IDENTITY)
 def identity_edit(request: HttpRequest, case: Any) -> HttpResponse:
-    ident = case.survivor.identity
+    ident = identity_for_display(request=request, case=case)
     if request.method == "POST":
         form = IdentityForm(request.POST, request.FILES)
         if form.is_valid():
@@ -217,7 +267,7 @@ def identity_edit(request: HttpRequest, case: Any) -> HttpResponse:
             "full_name": ident.full_name, "aliases": ident.aliases, "nik": ident.nik,
             "birth_date": ident.birth_date or None, "phone_numbers": ident.phone_numbers, "address": ident.address,
         })
-    return render(request, "cases/identity_edit.html", {"form": form, "case": case, "has_photo": bool(ident.photo)})
+    return render(request, "cases/identity_edit.html", {"form": form, "case": case, "has_photo": photo_present(ident)})
 
 
 @case_view(Action.EDIT)
@@ -284,7 +334,7 @@ def guardian_new(request: HttpRequest, case: Any) -> HttpResponse:
 
 
 def _consent_form(request: HttpRequest, case: Any, initial: dict[str, Any] | None = None) -> ConsentForm:
-    guardians = Guardian.objects.filter(survivor_id=case.survivor_id)
+    guardians = guardians_for_display(request=request, case=case)  # their names are identity: logged
     organisations = Organisation.objects.filter(is_active=True).only("pk", "name")
     return ConsentForm(request.POST or None, initial=initial, guardians=guardians, organisations=organisations)
 

@@ -9,6 +9,7 @@ is a failure (CI installs Debian's chromium).
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -60,6 +61,7 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     page.fill("#id_full_name", "Maria Ndun")
     page.select_option("#id_sex", "female")
     page.fill("#id_birth_date", "1998-05-17")
+    page.fill("#id_nik", "5301015705980001")
     page.select_option("#id_origin_province", "53")
     page.select_option("#id_origin_regency", "53.01")
     page.fill("#id_identified_on", "2026-10-02")
@@ -94,7 +96,17 @@ def test_caseworker_journey(live_server: Any, browser: Any) -> None:
     page.locator("nav.site-nav").get_by_role("link", name="Daftar kasus").click()
     page.fill("#id_q", code)
     page.locator("form[role=search] button").click()
+    page.wait_for_url(re.compile(r".*/cases/\?(.*&)?q=SNT"))
     assert page.locator("table tbody tr").count() == 1
+    assert code in page.locator("table").inner_text()
+    # ... and by NIK: the form is POSTed; the address names a token, never the NIK.
+    page.fill("#id_q", "5301 0157 0598 0001")
+    page.locator("form[role=search] button").click()
+    page.wait_for_url(re.compile(r".*/cases/\?(.*&)?search=[\w-]+$"))
+    assert "5301" not in page.url
+    assert page.locator("table tbody tr").count() == 1
+    assert code in page.locator("table").inner_text()
+    page.reload()  # the result survives a reload (and the back button) without the NIK in the address
     assert code in page.locator("table").inner_text()
 
     # 5. Switch the language.
