@@ -101,6 +101,10 @@ def test_simfoni_export_follows_the_setting(cohort: Any, personas: Any, settings
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {label_to_band[r["kelompok_umur_korban"]] for r in rows} == bands
     assert len(rows) == (12 if setting == "aggregate_only" else 5)
+    page = en_client(personas.a_supervisor).get(reverse("releases:simfoni")).content.decode()
+    said = ("Reporting to SIMFONI-PPA is a legal obligation: every case is included" if setting == "aggregate_only"
+            else "Only survivors with a basis for statistics in force today are included")
+    assert said in page
 
 
 def _identified(audience: str = "internal") -> float | None:
