@@ -61,7 +61,8 @@ class HtcdsImportView(SintasAPIView):
 
 
 class ExportSerializer(serializers.Serializer[Any]):
-    recipient_organisation = serializers.IntegerField(help_text="The organisation that receives the case (its id).")
+    recipient_organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
+                                                      help_text="The organisation that receives the case (its id).")
     # A plain string (validated by the rule), so the schema's "lawful_basis" enums of other rooms stay apart.
     lawful_basis = serializers.CharField(
         default="consent", max_length=20,
