@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from access import policy
+from access.policy import Action
 from accounts.models import Organisation
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, snapshot
@@ -84,10 +87,12 @@ def case_export_to(*, actor: Any, case: Case, recipient_organisation_id: Any, la
     Every attempt is written to the change history (``interop.htcdsexport``: recipient, basis,
     consent record, reason, and whether it was exported or refused). A refusal raises
     ValidationError (field -> messages) and shows nothing; an export is also written to the access
-    log. The caller has checked that the actor may view the case.
+    log. Someone who may not view the case gets Http404, as for a case that does not exist.
     """
+    if not policy.can(actor, Action.VIEW, case):
+        raise Http404
     rid = str(recipient_organisation_id or "")
-    recipient = export_recipients(case).filter(pk=int(rid)).first() if rid.isdigit() else None
+    recipient = export_recipients(case).filter(pk=int(rid)).first() if rid.isdigit() and len(rid) < 19 else None
     today = clock.now().astimezone(ZoneInfo(case.lead_organisation.time_zone)).date()
     try:
         if recipient is None:

@@ -196,3 +196,16 @@ def test_the_form_and_the_refusal_speak_indonesian(personas: Any) -> None:
     assert "Tidak ada persetujuan penyintas yang berlaku untuk membagikan kasus ini" in refused.content.decode()
     section = client.get(reverse("cases:detail", kwargs={"case_id": p.case_a.pk})).content.decode()
     assert "atas persetujuan yang menyebut lembaga itu" in section
+
+
+def test_the_service_itself_refuses_someone_outside_the_case(personas: Any) -> None:
+    from django.http import Http404
+
+    from interop.services import case_export_to
+
+    p = personas
+    _consent(p, recipient=p.org_b)
+    with pytest.raises(Http404):
+        case_export_to(actor=p.b_supervisor, case=p.case_a, recipient_organisation_id=p.org_b.pk,
+                       lawful_basis="consent")
+    assert not _log(p) and not _exported(p)
