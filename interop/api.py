@@ -1,4 +1,4 @@
-"""HTCDS 2.0 endpoints under /api/v1/: import a document into a new case, export a case."""
+"""HTCDS 2.0 endpoints under /api/v1/: import a document into a new case, export a case to another organisation."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from access import policy
 from access.policy import Action
 from accounts.models import Role
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
-from audit.models import AccessLogEntry
-from audit.services import access_log_write
 from core.choices import Channel
+from survivors import lawful_use
 
 from . import services
 from .htcds import htcds_to_values
@@ -61,11 +60,34 @@ class HtcdsImportView(SintasAPIView):
         return Response(ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
+class ExportSerializer(serializers.Serializer[Any]):
+    recipient_organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
+                                                      help_text="The organisation that receives the case (its id).")
+    # A plain string (validated by the rule), so the schema's "lawful_basis" enums of other rooms stay apart.
+    lawful_basis = serializers.CharField(
+        default="consent", max_length=20,
+        help_text="consent (default: a consent record in force for sharing data or a referral that names the "
+                  "recipient), legal_obligation or vital_interest (with basis_reason).")
+    consent = serializers.UUIDField(required=False, allow_null=True, default=None,
+                                    help_text="A consent record (default: the latest one that covers the recipient).")
+    basis_reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                         max_length=lawful_use.REASON_MAX)
+
+
 class HtcdsExportView(SintasAPIView):
-    @extend_schema(summary="The case's non-identity fields as an HTCDS 2.0 document (access-logged)",
-                   parameters=[CASE_ID], responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND})
-    def get(self, request: Request, case_id: str) -> Response:
+    serializer_class = ExportSerializer
+
+    @extend_schema(summary="The case's non-identity fields as an HTCDS 2.0 document for another organisation "
+                           "(consent or another lawful basis required; every attempt logged)",
+                   parameters=[CASE_ID], request=ExportSerializer,
+                   responses={200: OpenApiTypes.OBJECT, 400: INVALID, 404: NOT_FOUND})
+    def post(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
-        access_log_write(user=request.user, what=AccessLogEntry.What.EXPORT, case_id=case.pk,
-                         request=request._request)
-        return Response(services.case_export(case))
+        s = ExportSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        doc = services.case_export_to(actor=request.user, case=case,
+                                      recipient_organisation_id=d["recipient_organisation"],
+                                      lawful_basis=d["lawful_basis"], consent_id=d["consent"],
+                                      basis_reason=d["basis_reason"], request=request._request)
+        return Response(doc)

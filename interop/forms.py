@@ -28,3 +28,28 @@ class ImportForm(forms.Form):
         field: Any = self.fields["lead_caseworker"]
         field.choices = [("", _("— myself —")), *((str(u.pk), u.display_name) for u in caseworkers)]
         self.fields["document"].widget.attrs["accept"] = ".json,application/json"
+
+
+class ExportForm(forms.Form):
+    """Whom the case goes to and on what basis (``survivors.lawful_use.sharing_basis`` decides)."""
+
+    recipient_organisation = forms.ChoiceField(label=_("Receiving organisation"))
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis"),
+        choices=[
+            ("consent", _("the survivor's consent for sharing with this organisation (a consent record)")),
+            ("legal_obligation", _("legal obligation")),
+            ("vital_interest", _("vital interest")),
+        ],
+        initial="consent",
+    )
+    basis_reason = forms.CharField(
+        label=_("Reason for the lawful basis"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a legal obligation or a vital interest: the legal provision or the reason."),
+    )
+
+    def __init__(self, *args: Any, recipients: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["recipient_organisation"]
+        field.choices = [("", "—"), *((str(o.pk), o.name) for o in recipients)]

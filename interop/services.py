@@ -5,16 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from audit.models import ChangeRecord
-from audit.services import snapshot
+from access import policy
+from access.policy import Action
+from accounts.models import Organisation
+from audit.models import AccessLogEntry, ChangeRecord
+from audit.services import access_log_write, snapshot
 from cases.models import Case
 from cases.services import DATE_FIELDS, INTAKE_FIELDS, case_intake_update
 from core import clock
+from survivors import lawful_use
 from survivors.services import RegistrationInput, survivor_register
 
 from . import conf
@@ -58,8 +65,69 @@ def case_packet(case: Case) -> dict[str, Any]:
 
 
 def case_export(case: Case) -> dict[str, Any]:
-    """An HTCDS 2.0 document of the case (the caller checks access and writes the access log)."""
+    """An HTCDS 2.0 document of the case: the conversion only. Pages and the API call
+    ``case_export_to``, which applies the lawful basis and writes the logs."""
     return packet_to_htcds(case_packet(case))
+
+
+EXPORT_LOG_MODEL = "interop.htcdsexport"
+
+
+def export_recipients(case: Case) -> QuerySet[Organisation]:
+    """Organisations a case may be exported to: every active one but the lead organisation."""
+    return Organisation.objects.filter(is_active=True).exclude(pk=case.lead_organisation_id).order_by("name")
+
+
+def case_export_to(*, actor: Any, case: Case, recipient_organisation_id: Any, lawful_basis: str,
+                   consent_id: Any = None, basis_reason: str = "", request: Any = None) -> dict[str, Any]:
+    """The case as an HTCDS 2.0 document for another organisation's system, on a lawful basis
+    (``survivors.lawful_use.sharing_basis``: a consent in force for a referral or data sharing that
+    names the recipient, or a legal obligation or vital interest with its reason).
+
+    Every attempt is written to the change history (``interop.htcdsexport``: recipient, basis,
+    consent record, reason, and whether it was exported or refused). A refusal raises
+    ValidationError (field -> messages) and shows nothing; an export is also written to the access
+    log. Someone who may not view the case gets Http404, as for a case that does not exist.
+    """
+    if not policy.can(actor, Action.VIEW, case):
+        raise Http404
+    rid = str(recipient_organisation_id or "")
+    recipient = export_recipients(case).filter(pk=int(rid)).first() if rid.isdigit() and len(rid) < 19 else None
+    today = clock.now().astimezone(ZoneInfo(case.lead_organisation.time_zone)).date()
+    try:
+        if recipient is None:
+            raise ValidationError({"recipient_organisation": [_("Choose the organisation that receives the case.")]})
+        basis = lawful_use.sharing_basis(
+            survivor_id=case.survivor_id, recipient_id=recipient.pk, recipient_name=recipient.name,
+            lawful_basis=lawful_basis, consent_id=consent_id, reason=basis_reason, on=today)
+    except ValidationError as exc:
+        _export_log(actor=actor, case=case, recipient=recipient, lawful_basis=lawful_basis, consent=None,
+                    reason=(basis_reason or "").strip()[:lawful_use.REASON_MAX], refused=exc)
+        raise
+    with transaction.atomic():
+        doc = case_export(case)
+        _export_log(actor=actor, case=case, recipient=recipient, lawful_basis=basis.lawful_basis,
+                    consent=basis.consent, reason=basis.reason)
+        access_log_write(user=actor, what=AccessLogEntry.What.EXPORT, case_id=case.pk,
+                         survivor_id=case.survivor_id, request=request)
+    return doc
+
+
+def _export_log(*, actor: Any, case: Case, recipient: Organisation | None, lawful_basis: str,
+                consent: Any, reason: str, refused: ValidationError | None = None) -> None:
+    messages = [str(m) for m in refused.messages] if refused is not None else []
+    ChangeRecord.objects.create(
+        actor=actor, model=EXPORT_LOG_MODEL, object_id=str(case.pk), action=ChangeRecord.Action.CREATE,
+        case_id=case.pk, changes={
+            "format": [None, "HTCDS 2.0"],
+            "recipient_organisation": [None, recipient.pk if recipient else None],
+            "lawful_basis": [None, str(lawful_basis or "")[:20]],
+            "consent": [None, str(consent.pk) if consent is not None else None],
+            "basis_reason": [None, reason],
+            "outcome": [None, "refused" if refused is not None else "exported"],
+            **({"refused_because": [None, messages]} if refused is not None else {}),
+        },
+    )
 
 
 def document_key(path: str) -> str:

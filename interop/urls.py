@@ -8,5 +8,5 @@ app_name = "interop"
 
 urlpatterns = [
     path("interop/import/", views.import_document, name="import"),
-    path("cases/<uuid:case_id>/htcds.json", views.export_case, name="export"),
+    path("cases/<uuid:case_id>/htcds/", views.export_case, name="export"),
 ]

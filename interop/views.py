@@ -16,12 +16,11 @@ from django.views.decorators.cache import never_cache
 from access import policy
 from access.policy import Action
 from accounts.models import Role, User
-from audit.models import AccessLogEntry
-from audit.services import access_log_write
+from cases.forms import apply_errors
 from cases.views import case_view
 
 from . import conf, services
-from .forms import ImportForm
+from .forms import ExportForm, ImportForm
 from .htcds import htcds_to_values, mapping_table
 
 
@@ -75,9 +74,22 @@ def import_document(request: HttpRequest) -> HttpResponse:
 
 @case_view(Action.VIEW)
 def export_case(request: HttpRequest, case: Any) -> HttpResponse:
-    """The case's non-identity fields as an HTCDS 2.0 document (download); access-logged."""
-    access_log_write(user=request.user, what=AccessLogEntry.What.EXPORT, case_id=case.pk, request=request)
-    doc = services.case_export(case)
-    response = HttpResponse(json.dumps(doc, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="htcds-{case.survivor.code}.json"'
-    return response
+    """Export the case's non-identity fields as an HTCDS 2.0 document for another organisation:
+    GET shows the form (recipient and lawful basis), POST downloads the document when the basis
+    holds (``services.case_export_to`` logs every attempt) and shows why not otherwise."""
+    form = ExportForm(request.POST or None, recipients=services.export_recipients(case))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            doc = services.case_export_to(actor=request.user, case=case,
+                                          recipient_organisation_id=d["recipient_organisation"],
+                                          lawful_basis=d["lawful_basis"], basis_reason=d["basis_reason"],
+                                          request=request)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            response = HttpResponse(json.dumps(doc, ensure_ascii=False, indent=2), content_type="application/json")
+            response["Content-Disposition"] = f'attachment; filename="htcds-{case.survivor.code}.json"'
+            return response
+    return render(request, "interop/export.html", {
+        "form": form, "case": case, "may_record_consent": policy.can(request.user, Action.EDIT, case)})

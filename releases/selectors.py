@@ -13,8 +13,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from core import clock
 from core.choices import AgeBand, TraffickingStatus
 from monitoring import disclosure
+from survivors import lawful_use
 
 from . import conf, ctdc
 from .models import CtdcRecord, CtdcSource, PrivacyLedgerEntry, Release
@@ -112,10 +114,13 @@ def ctdc_reference_summary() -> dict[str, Any] | None:
 
 def release_cases(period_start: dt.date, period_end: dt.date) -> list[dict[str, Any]]:
     """One row per survivor (the unit of privacy): their latest case identified in the period,
-    every organisation's, not "not a victim". Only the fields the CTDC mapping reads; nothing
-    identifying (no code, no name, no NIK, no id leaves this function). One query."""
+    every organisation's, not "not a victim", and only survivors with a basis for statistics in
+    force today (``survivors.lawful_use``, exit "public release": whoever withdrew or never gave it
+    is left out). Only the fields the CTDC mapping reads; nothing identifying (no code, no name, no
+    NIK, no id leaves this function). One query."""
     rows = (
         Case.objects.filter(identified_on__gte=period_start, identified_on__lte=period_end)
+        .filter(lawful_use.included_q(lawful_use.Exit.PUBLIC_RELEASE, on=clock.today()))
         .exclude(trafficking_status=TraffickingStatus.NOT_A_VICTIM)
         .order_by("survivor_id", "-identified_on", "-opened_at")
         .values("survivor_id", *ctdc.CASE_FIELDS)

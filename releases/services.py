@@ -195,7 +195,8 @@ def dataset_check(period_start: dt.date, period_end: dt.date) -> dict[str, Any]:
     share = suppressed / len(records) if records else 0.0
     problem = ""
     if not records:
-        problem = _("No survivor was identified in this period: there is nothing to release.")
+        problem = _("No survivor identified in this period has a basis for statistics in force (their consent, "
+                    "or a recorded legal obligation or public task): there is nothing to release.")
     elif not kept:
         problem = _("Every record is in a group smaller than k or less diverse than l: nothing could be released.")
     elif share > conf.release_max_suppressed_share():

@@ -11,6 +11,12 @@ nothing else in Sintas knows the format.
 
 No names, NIK, birth dates, addresses, phone numbers or survivor codes are exported: a SIMFONI
 operator who needs them enters them from the case file, where every showing is logged.
+
+Lawful basis: reporting to SIMFONI-PPA is a duty of the regions (DOMAIN.md section 6), so the export
+rests on a legal obligation (UU 27/2022 Pasal 20(2)(c)) and needs no consent of its own; it still
+goes through ``survivors.lawful_use`` (exit "simfoni"), so an installation that sets
+``SINTAS_STATISTICS_WITHOUT_CONSENT = "exclude"`` reports only survivors with a statistics basis
+(docs/privacy.md, "Consent where data leaves"). [verify]
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseStatus
+from core import clock
 from core.choices import AgeBand, Modus, TppoMeans, TppoProcess, TppoPurpose, TraffickingStatus
 from core.models import Region
+from survivors import lawful_use
 
 # SIMFONI-PPA "bentuk kekerasan" (form of violence) for every Sintas case. [verify]
 FORM_OF_VIOLENCE = "Perdagangan Orang (TPPO)"
@@ -108,11 +116,14 @@ def region_q(field: str, code: str) -> Q:
 
 def cases_for_export(organisation: Any, region: Region, start: dt.date, end: dt.date) -> QuerySet[Case]:
     """The organisation's TPPO cases identified in the period whose place of identification lies in
-    the region (the organisation's own region when no place was recorded)."""
+    the region (the organisation's own region when no place was recorded), of the survivors the
+    SIMFONI-PPA exit may include today (``survivors.lawful_use``: a statutory report, on the legal
+    obligation; survivors without a statistics basis as ``SINTAS_STATISTICS_WITHOUT_CONSENT`` says)."""
     place = region_q("identification_region__code", region.code) | (
         Q(identification_region__isnull=True) & region_q("lead_organisation__region__code", region.code))
     return (
         Case.objects.filter(lead_organisation=organisation, identified_on__gte=start, identified_on__lte=end)
+        .filter(lawful_use.included_q(lawful_use.Exit.SIMFONI, on=clock.today()))
         .exclude(trafficking_status=TraffickingStatus.NOT_A_VICTIM)
         .filter(place)
         .select_related("survivor", "lead_organisation")

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import apply_errors
+from survivors import lawful_use
 
 from . import selectors, services, simfoni
 from .access import may_export_simfoni, may_release
@@ -195,4 +196,6 @@ def simfoni_export(request: HttpRequest) -> HttpResponse:
                 return csv_response(rows, f"{name}.csv")
             return xlsx_response([("SIMFONI-PPA", rows)], f"{name}.xlsx")
         count = len(cases)
-    return render(request, "releases/simfoni.html", {"form": form, "count": count, "query": request.GET.urlencode()})
+    return render(request, "releases/simfoni.html", {
+        "form": form, "count": count, "query": request.GET.urlencode(),
+        "statistics_excluded": lawful_use.statistics_without_consent() == lawful_use.EXCLUDE})

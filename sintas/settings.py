@@ -474,6 +474,7 @@ _ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
     "SINTAS_DP_RELEASE_EPSILON": "str",
     "SINTAS_DP_MAX_RELEASE_EPSILON": "str",
     "SINTAS_SIMFONI_ROLES": "list",
+    "SINTAS_STATISTICS_WITHOUT_CONSENT": "str",  # "aggregate_only" or "exclude" (survivors/lawful_use.py)
 }
 for _name, _kind in _ROOM_SETTINGS_FROM_ENV.items():
     if env_str(_name) is not None:

@@ -197,17 +197,23 @@ def test_import_page_is_404_for_those_who_may_not_register(personas: Any, who: s
 def test_export_is_for_the_case_team_and_access_logged(personas: Any) -> None:
     p = personas
     url = reverse("interop:export", kwargs={"case_id": p.case_a.pk})
-    response = login(Client(), p.a_psychologist).get(url)
-    assert response.status_code == 200
+    form = {"recipient_organisation": str(p.org_b.pk), "lawful_basis": "legal_obligation",
+            "basis_reason": "UU 21/2007 Pasal 51"}
+    response = login(Client(), p.a_psychologist).post(url, form)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
     doc = json.loads(response.content)
     assert doc["prs_Gender"] == "Feminine" and doc["htcds_version"] == "2.0"
     text = response.content.decode()
     for secret in ("Sari", "Wulandari", "5371015204990001", "Melati", "+6281234567890"):
         assert secret not in text
     assert AccessLogEntry.objects.filter(user=p.a_psychologist, case_id=p.case_a.pk).exists()
+    api_url = f"/api/v1/cases/{p.case_a.pk}/htcds/"
     for who in ("b_supervisor", "a_caseworker2", "a_me", "outsider"):
-        assert login(Client(), p.users[who]).get(url).status_code == 404, who
-        assert login(Client(), p.users[who]).get(f"/api/v1/cases/{p.case_a.pk}/htcds/").status_code == 404, who
+        client = login(Client(), p.users[who])
+        assert client.get(url).status_code == 404, who
+        assert client.post(url, form).status_code == 404, who
+        assert client.post(api_url, {**form, "recipient_organisation": p.org_b.pk},
+                           content_type="application/json").status_code == 404, who
 
 
 def test_case_file_links_to_the_export(personas: Any) -> None:
@@ -218,7 +224,9 @@ def test_case_file_links_to_the_export(personas: Any) -> None:
 def test_api_round_trip(personas: Any) -> None:
     p = personas
     a = login(Client(), p.a_caseworker)
-    doc = a.get(f"/api/v1/cases/{p.case_a.pk}/htcds/").json()
+    doc = a.post(f"/api/v1/cases/{p.case_a.pk}/htcds/",
+                 {"recipient_organisation": p.org_b.pk, "lawful_basis": "vital_interest",
+                  "basis_reason": "the survivor needs care in Surabaya tonight"}, content_type="application/json").json()
     assert AccessLogEntry.objects.filter(user=p.a_caseworker, what="export", case_id=p.case_a.pk).exists()
     b = login(Client(), p.b_caseworker)
     response = b.post("/api/v1/interop/htcds/import/", {"document": {**doc, "prs_FirstName": "Tamu"}},

@@ -58,9 +58,13 @@ def cases_in_scope(params: Params) -> QuerySet[Any]:
     """Every case of the scope (any period), as its figures (``monitoring.models.CaseFact``: one row
     per case, primary key the case's id, so ``OuterRef("pk")`` names the case). Region: the region
     of the lead organisation, where the case is handled (that region's task force monitors it)."""
+    from core import clock
     from monitoring.models import CaseFact
+    from survivors import lawful_use
 
-    qs = CaseFact.objects.all()
+    # Consent where data leaves (survivors.lawful_use): one subquery, or none by default.
+    exit = lawful_use.Exit.PUBLIC_RELEASE if params.audience == disclosure.PUBLIC else lawful_use.Exit.INTERNAL_FIGURES
+    qs = CaseFact.objects.filter(lawful_use.included_q(exit, on=clock.today(), survivor="case__survivor_id"))
     if params.organisation_id is not None:
         qs = qs.filter(organisation_id=params.organisation_id)
     if params.region:

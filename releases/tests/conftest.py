@@ -46,9 +46,26 @@ def releaser(personas: Any, clock_now: Any) -> Any:
 _serial = itertools.count(1)
 
 
-def make_cases(org: Any, lead: Any, n: int, *, identified_on: dt.date = dt.date(2026, 3, 2), **attrs: Any) -> list[Any]:
+def consent_to_statistics(survivor_ids: list[Any], recorded_by: Any, *, given_on: dt.date = dt.date(2026, 3, 2),
+                          expires_on: dt.date | None = None, lawful_basis: str = "consent") -> list[Any]:
+    """A statistics consent (or another basis) for each survivor, in one insert."""
+    from survivors.models import ConsentRecord
+
+    not_consent = lawful_basis != "consent"
+    return ConsentRecord.objects.bulk_create([
+        ConsentRecord(survivor_id=sid, purpose="statistics", lawful_basis=lawful_basis,
+                      given_by="not_applicable" if not_consent else "survivor",
+                      basis_reason="UU 21/2007 Pasal 58" if not_consent else "",
+                      given_on=given_on, expires_on=expires_on, recorded_by=recorded_by)
+        for sid in survivor_ids
+    ])
+
+
+def make_cases(org: Any, lead: Any, n: int, *, identified_on: dt.date = dt.date(2026, 3, 2), statistics: bool = True,
+               **attrs: Any) -> list[Any]:
     """``n`` synthetic survivors with one case each, straight into the tables (no identity: these
-    test statistics). ``attrs``: survivor__sex, survivor__age_band, survivor__nationality and Case fields."""
+    test statistics), each with a statistics consent in force unless ``statistics`` is False.
+    ``attrs``: survivor__sex, survivor__age_band, survivor__nationality and Case fields."""
     from cases.models import Case
     from survivors.models import Survivor
 
@@ -61,6 +78,8 @@ def make_cases(org: Any, lead: Any, n: int, *, identified_on: dt.date = dt.date(
                  nationality=survivor_attrs.get("nationality", "ID"), registered_by_organisation=org)
         for _ in range(n)
     ])
+    if statistics:
+        consent_to_statistics([s.pk for s in survivors], lead)
     return Case.objects.bulk_create([
         Case(survivor=s, lead_organisation=org, lead_caseworker=lead, identified_on=identified_on, channel="police",
              **case_attrs)

@@ -15,7 +15,7 @@ from releases import ctdc
 from releases.models import PrivacyLedgerEntry, Release
 from releases.services import dataset_check, release_dataset
 
-from .conftest import make_cases
+from .conftest import consent_to_statistics, make_cases
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
@@ -58,6 +58,7 @@ def big_population(personas: Any) -> Any:
                    exploitation_types=["ForcedLabour"], exploitation_country="MY")
     make_cases(personas.org_b, personas.b_caseworker, 4, survivor__sex="female", survivor__age_band="48+",
                exploitation_types=["ForcedLabour"], exploitation_country="SA")
+    consent_to_statistics([personas.case_a.survivor_id, personas.case_b.survivor_id], personas.a_caseworker)
     return personas
 
 
@@ -83,6 +84,7 @@ def test_check_reports_k_and_l_and_release_suppresses_the_small_classes(big_popu
 def test_no_identifier_in_the_released_data_set(personas: Any, releaser: Any, settings: Any) -> None:
     settings.SINTAS_DISCLOSURE_K_PUBLIC = 1
     settings.SINTAS_RELEASE_MIN_L = 1
+    consent_to_statistics([personas.case_a.survivor_id, personas.case_b.survivor_id], personas.a_caseworker)
     release = release_dataset(actor=releaser, period_start=START, period_end=END)
     assert release.row_count == 2
     for case in (personas.case_a, personas.case_b):
@@ -93,6 +95,7 @@ def test_no_identifier_in_the_released_data_set(personas: Any, releaser: Any, se
 
 
 def test_refused_when_too_many_records_would_be_suppressed(personas: Any, releaser: Any) -> None:
+    consent_to_statistics([personas.case_a.survivor_id, personas.case_b.survivor_id], personas.a_caseworker)
     make_cases(personas.org_a, personas.a_caseworker, 20, exploitation_types=["SexualExploitation"])
     make_cases(personas.org_a, personas.a_caseworker, 10, exploitation_types=["ForcedLabour"])
     make_cases(personas.org_a, personas.a_caseworker, 5, survivor__age_band="48+", exploitation_types=["ForcedLabour"])

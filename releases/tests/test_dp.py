@@ -17,7 +17,7 @@ from releases.selectors import budget_state
 from releases.services import noisy_table, release_table
 from releases.tables import true_table
 
-from .conftest import grant_release, make_cases
+from .conftest import consent_to_statistics, grant_release, make_cases
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
@@ -69,6 +69,7 @@ def population(personas: Any) -> Any:
                exploitation_types=["ForcedLabour"], survivor__nationality="PH")
     make_cases(personas.org_b, personas.b_caseworker, 3, survivor__sex="male", survivor__age_band="48+",
                trafficking_status="NotAVictimOfTrafficking")
+    consent_to_statistics([personas.case_a.survivor_id, personas.case_b.survivor_id], personas.a_caseworker)
     return personas
 
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from releases.models import PrivacyLedgerEntry, Release
 from releases.services import ctdc_import
 
-from .conftest import en_client, grant_release, make_cases
+from .conftest import consent_to_statistics, en_client, grant_release, make_cases
 from .test_importer import SYNTHETIC
 
 PERIOD = {"period_start": "2026-01-01", "period_end": "2026-12-31"}
@@ -26,6 +26,7 @@ def population(personas: Any) -> Any:
                exploitation_country="MY")
     make_cases(personas.org_b, personas.b_caseworker, 30, exploitation_types=["ForcedLabour"],
                exploitation_country="MY")
+    consent_to_statistics([personas.case_a.survivor_id, personas.case_b.survivor_id], personas.a_caseworker)
     return personas
 
 
