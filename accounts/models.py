@@ -6,8 +6,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 
-class Organisation(models.Model):
+
+class Organisation(Versioned, models.Model):
     class Kind(models.TextChoices):
         UPTD_PPA = "uptd_ppa", _("UPTD PPA")
         DINAS_SOSIAL = "dinas_sosial", _("Dinas Sosial")
@@ -83,7 +85,7 @@ CASE_ROLES = frozenset(
 )
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A person who works in Sintas. Belongs to one organisation (platform administrators may not)."""
 
     organisation = models.ForeignKey(
