@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedForm
 from core.models import Region
 
 from .models import Organisation, Role
@@ -116,7 +117,7 @@ class OrgAdminCreateForm(SetPasswordFields):
     field_order = ["username", "first_name", "last_name", "email", "password", "password_confirm"]
 
 
-class UserEditForm(UserFields):
+class UserEditForm(VersionedForm, UserFields):
     pass
 
 
@@ -140,7 +141,7 @@ class UserSearchForm(forms.Form):
     )
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=Organisation.Kind.choices)
     region = forms.CharField(

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
+from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
 from api.views import SintasAPIView
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
@@ -156,6 +157,7 @@ class PhaseSerializer(serializers.Serializer[Any]):
 class PhaseInputSerializer(serializers.Serializer[Any]):
     phase = serializers.ChoiceField(choices=Phase.choices)
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    version = version_input()
 
 
 # --- views -----------------------------------------------------------------------------------------
@@ -314,23 +316,30 @@ class PlanRevisionListView(SintasAPIView):
 class PhaseView(SintasAPIView):
     serializer_classes = {"GET": PhaseSerializer, "POST": PhaseInputSerializer}
 
-    @extend_schema(summary="The case's trauma-informed phase and its history", parameters=[CASE_ID],
-                   responses={200: PhaseSerializer, 404: NOT_FOUND})
+    @extend_schema(summary="The case's trauma-informed phase and its history",
+                   description="The ETag is the number of recorded changes of phase (0 before the first).",
+                   parameters=[CASE_ID, ETAG], responses={200: PhaseSerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         history = selectors.phase_history(case, limit=200)
-        return Response(PhaseSerializer({"current": history[0] if history else None, "history": history}).data)
+        body = PhaseSerializer({"current": history[0] if history else None, "history": history}).data
+        return with_etag(Response(body), services.phase_version(case))
 
-    @extend_schema(summary="Record a change of phase, with its reason", parameters=[CASE_ID],
-                   request=PhaseInputSerializer,
-                   responses={201: PhaseChangeSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(summary="Record a change of phase, with its reason",
+                   description="Send the phase's version you read (If-Match or `version`): a decision made "
+                               "before someone else recorded another one is refused, nothing is recorded.",
+                   parameters=[CASE_ID, IF_MATCH, ETAG], request=PhaseInputSerializer,
+                   responses={201: PhaseChangeSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND,
+                              **STALE_RESPONSES})
     def post(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
+        version = request_version(request)
         serializer = PhaseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             change = services.phase_change(actor=request.user, case=case, phase=serializer.validated_data["phase"],
-                                           reason=serializer.validated_data["reason"])
+                                           reason=serializer.validated_data["reason"], version=version)
         except services.NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
-        return Response(PhaseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        response = Response(PhaseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, services.phase_version(case))

@@ -165,9 +165,9 @@ def test_revision_pages(personas: Personas) -> None:
 def test_phase_page(personas: Personas) -> None:
     p = personas
     client = login(Client(), p.a_psychologist)
-    response = client.post(url("phase", p.case_a), {"phase": "recovery", "reason": ""})
+    response = client.post(url("phase", p.case_a), {"phase": "recovery", "reason": "", "version": "0"})
     assert response.status_code == 200 and response.context["form"].errors["reason"]
-    assert client.post(url("phase", p.case_a), {"phase": "recovery", "reason": "Stabil"}).status_code == 302
+    assert client.post(url("phase", p.case_a), {"phase": "recovery", "reason": "Stabil", "version": "0"}).status_code == 302
     assert PhaseChange.objects.get().phase == "recovery"
     case_file = client.get(reverse("cases:detail", kwargs={"case_id": p.case_a.pk}))
     assert b"Stabil" in case_file.content
