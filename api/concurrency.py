@@ -100,7 +100,7 @@ IF_MATCH = OpenApiParameter(
                 "two is required.",
 )
 ETAG = OpenApiParameter(
-    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True,
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201, 409, 412],
     description='The record\'s version, quoted ("3"): send it back as If-Match when you change the record.',
 )
 

@@ -22,7 +22,15 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
-from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
+from api.concurrency import (
+    ETAG,
+    IF_MATCH,
+    STALE_RESPONSES,
+    request_version,
+    stale_version_response,
+    version_input,
+    with_etag,
+)
 from api.views import SintasAPIView
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
@@ -88,7 +96,7 @@ class PlanSerializer(PlanDocumentSerializer):
 
 
 class PlanUpdateSerializer(serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=0, help_text="The plan's version your change is based on.")
+    version = version_input()
     priorities = serializers.CharField(allow_blank=True, trim_whitespace=False,
                                        help_text="The survivor's own priorities, in their own words.")
     goals = PlanGoalSerializer(many=True, required=False, default=list,
@@ -204,28 +212,31 @@ def _log(request: Request, case: Case) -> None:
 class PlanView(SintasAPIView):
     serializer_classes = {"GET": PlanSerializer, "PUT": PlanUpdateSerializer}
 
-    @extend_schema(summary="The case's rehabilitation plan", parameters=[CASE_ID],
+    @extend_schema(summary="The case's rehabilitation plan", parameters=[CASE_ID, ETAG],
                    responses={200: PlanSerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         _log(request, case)
-        return Response(PlanSerializer(_plan_data(case)).data)
+        data = PlanSerializer(_plan_data(case)).data
+        return with_etag(Response(data), data["version"])
 
     @extend_schema(
         summary="Save the plan (a new draft revision when anything changed)",
-        description="Send the `version` you read. If the plan was saved since, the answer is 409 with the plan as "
-                    "saved now and the differences; nothing is saved. An approved plan that is changed needs "
-                    "approval again.",
-        parameters=[CASE_ID],
+        description="Send the version you read (If-Match or `version`). If the plan was saved since, the answer is "
+                    "409 (`version`) or 412 (If-Match) with the plan as saved now and the differences; nothing is "
+                    "saved. An approved plan that is changed needs approval again.",
+        parameters=[CASE_ID, IF_MATCH, ETAG],
         request=PlanUpdateSerializer,
-        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: PlanConflictSerializer},
+        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, **STALE_RESPONSES,
+                   409: PlanConflictSerializer, 412: PlanConflictSerializer},
     )
     def put(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
+        version = request_version(request)
         serializer = PlanUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.plan_save(actor=request.user, case=case, version=serializer.validated_data["version"],
+            services.plan_save(actor=request.user, case=case, version=version,
                                data=_inputs(serializer.validated_data))
         except services.NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
@@ -236,8 +247,10 @@ class PlanView(SintasAPIView):
                 "current": exc.current,
                 "differences": exc.differences,
             }
-            return Response(PlanConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
-        return Response(PlanSerializer(_plan_data(case)).data)
+            stale = stale_version_response(exc, request)  # 409 or 412, as for every record
+            return with_etag(Response(PlanConflictSerializer(body).data, status=stale.status_code), exc.version)
+        data = PlanSerializer(_plan_data(case)).data
+        return with_etag(Response(data), data["version"])
 
 
 def _conflict_message() -> str:

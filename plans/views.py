@@ -100,7 +100,7 @@ def plan_edit(request: HttpRequest, case: Any) -> HttpResponse:
                             suggestions=selectors.goal_suggestions(case, goals))
     return render(request, "plans/plan_edit.html", {
         "case": case, "plan": plan, "editor": editor, "conflict": conflict,
-    })
+    }, status=409 if conflict else 200)
 
 
 @case_view(Action.VIEW)

@@ -78,7 +78,7 @@ def test_concurrent_edit_on_the_page_shows_the_difference_and_overwrites_nothing
                                                "g0-description": "First's goal text"}).status_code == 302
     response = second.post(url("edit", p.case_a), {**form, "priorities": "Typed by the second",
                                                     "g0-description": "Second's goal text"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 409
     text = response.content.decode()
     assert response.context["conflict"] is not None
     diff = response.context["conflict"].differences
