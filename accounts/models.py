@@ -36,6 +36,8 @@ class Organisation(Versioned, models.Model):
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, verbose_name=_("region"))
     time_zone = models.CharField(_("time zone"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB)
     is_active = models.BooleanField(_("active"), default=True)
+    # The version of the list of services it provides (care's page and the partner profile edit it).
+    services_version = models.PositiveIntegerField(_("version of the list of services"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

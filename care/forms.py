@@ -111,7 +111,7 @@ class ApplicationForm(forms.Form):
                            help_text=_("Optional: which services were asked for."))
 
 
-class OrganisationServicesForm(forms.Form):
+class OrganisationServicesForm(VersionedForm):
     services = forms.MultipleChoiceField(label=_("Services your organisation provides"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
 

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from cases.models import Case, CaseStatus
@@ -95,8 +95,13 @@ def may_manage_services(user: Any) -> bool:
     )
 
 
-def organisation_services_set(*, actor: Any, service_codes: list[str]) -> list[OrganisationService]:
-    """Set the list of services the administrator's own organisation provides."""
+def organisation_services_set(*, actor: Any, service_codes: list[str],
+                              version: int | None = None) -> list[OrganisationService]:
+    """Set the list of services the administrator's own organisation provides.
+
+    ``version``: the list's version (``Organisation.services_version``) the change is based on;
+    raises ``StaleVersion`` (nothing written) when someone changed the list since.
+    """
     if not may_manage_services(actor):
         raise ValidationError(_("Only an organisation administrator can change the services it provides."))
     wanted = list(dict.fromkeys(service_codes or []))
@@ -106,11 +111,17 @@ def organisation_services_set(*, actor: Any, service_codes: list[str]) -> list[O
         raise ValidationError({"services": [_("Unknown value: %(values)s.") % {"values": ", ".join(unknown)}]})
     org_id = actor.organisation_id
     with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=org_id)
         current = {
             os.service.code: os
             for os in OrganisationService.objects.select_for_update().filter(organisation_id=org_id)
             .select_related("service")
         }
+        version_check(organisation, version, current_version=organisation.services_version,
+                      submitted={"services": sorted(services)}, current={"services": sorted(current)})
+        if set(current) != set(services):
+            organisation.services_version += 1
+            organisation.save(update_fields=["services_version"])
         for code, row in current.items():
             if code not in services:
                 history_record(actor=actor, instance=row, action=ChangeRecord.Action.DELETE, before=snapshot(row))
@@ -297,6 +308,8 @@ def delivery_save(*, actor: Any, case: Case, values: dict[str, Any], delivery: S
 def _delivery_version_check(delivery: ServiceDelivery, version: int | None, values: dict[str, Any],
                             clean: dict[str, Any], complete: bool) -> None:
     """The version check, comparing what the user reads: services by code, the local time of day."""
+    if version is None or str(version) == str(delivery.version):
+        return
     tz = ZoneInfo(delivery.case.lead_organisation.time_zone)
     submitted = {k: (getattr(v, "code", None) if k == "service" else v)
                  for k, v in clean.items() if k != "delivered_at"}

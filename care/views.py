@@ -195,13 +195,19 @@ def organisation_services(request: HttpRequest) -> HttpResponse:
     current = list(
         OrganisationService.objects.filter(organisation_id=user.organisation_id).values_list("service__code", flat=True)
     )
-    form = OrganisationServicesForm(request.POST or None, initial={"services": current}, catalogue=catalogue)
+    form = OrganisationServicesForm(request.POST or None, catalogue=catalogue, initial={
+        "services": current, "version": user.organisation.services_version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_services_set(actor=user, service_codes=form.cleaned_data["services"])
+            services.organisation_services_set(actor=user, service_codes=form.cleaned_data["services"],
+                                               version=form.cleaned_data["version"])
+        except StaleVersion as exc:
+            conflict = conflict_shown(request, form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The list of services was saved."))
             return redirect("care:organisation_services")
-    return render(request, "care/organisation_services.html", {"form": form, "organisation": user.organisation})
+    return render(request, "care/organisation_services.html", {
+        "form": form, "organisation": user.organisation, "conflict": conflict}, status=409 if conflict else 200)

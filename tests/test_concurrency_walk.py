@@ -32,7 +32,6 @@ CREATES = "creates a new record; nothing existing to overwrite"
 STATE = "a step of a workflow, refused unless the record is still in the state the user saw"
 APPEND = "appends (a history entry, a new version of a record); the earlier record stays as it was"
 ACCOUNT = "the signed-in person's own session, password or token"
-SET_REPLACED = "replaces a whole list the administrator sees in full (no field-level merge to lose)"
 
 NOT_EDITS: dict[str, str] = {
     **{name: READS for name in (
@@ -78,7 +77,6 @@ NOT_EDITS: dict[str, str] = {
     # A consent is amended by recording its next version; superseding one already superseded is refused.
     "cases:consent_amend": APPEND,
     "cases:team": APPEND,
-    "care:organisation_services": SET_REPLACED,
     **{name: ACCOUNT for name in (
         "set_language", "accounts:login", "accounts:otp", "accounts:otp_setup", "accounts:logout",
         "accounts:password_change", "accounts:user_password_reset", "accounts:token_revoke",
@@ -222,6 +220,18 @@ def _phase_saved(p: Personas, o: dict[str, Any]) -> Any:
     return list(PhaseChange.objects.filter(case=p.case_a).values_list("phase", "reason"))
 
 
+def _services_other(p: Personas, o: dict[str, Any]) -> None:
+    from care.services import organisation_services_set
+
+    organisation_services_set(actor=p.a_admin, service_codes=["legal_aid"])
+
+
+def _services_saved(p: Personas, o: dict[str, Any]) -> Any:
+    from care.services import services_provided_by
+
+    return sorted(s.code for s in services_provided_by(p.org_a.pk))
+
+
 def _plan_other(p: Personas, o: dict[str, Any]) -> None:
     from plans.services import PlanInput, plan_save
 
@@ -244,6 +254,7 @@ RECORDS: dict[str, Record] = {
     "profile": Record(lambda p: p.a_admin, _nothing, _profile_other, _profile_saved, "theirs"),
     "phase": Record(lambda p: p.a_psychologist, _nothing, _phase_other, _phase_saved, [("recovery", "theirs")]),
     "plan": Record(lambda p: p.a_caseworker, _nothing, _plan_other, _plan_saved, "theirs"),
+    "services": Record(lambda p: p.a_admin, _nothing, _services_other, _services_saved, ["legal_aid"]),
 }
 
 
@@ -278,6 +289,8 @@ PAGE_EDITS: dict[str, PageEdit] = {
     "accounts:organisation_edit": PageEdit("organisation", lambda p, o: reverse("accounts:organisation_edit", kwargs={
         "org_id": p.org_c.pk}), {"name": "Mine"}),
     "partners:edit": PageEdit("profile", lambda p, o: reverse("partners:edit"), {"description": "mine"}),
+    "care:organisation_services": PageEdit("services", lambda p, o: reverse("care:organisation_services"),
+                                           {"services": ["medical_care"]}),
     "plans:phase": PageEdit("phase", _case_url("plans:phase"), {"phase": "safety_stabilisation", "reason": "mine"}),
     "plans:edit": PageEdit("plan", _case_url("plans:edit"), {"priorities": "mine", "goal_count": "0"}),
 }

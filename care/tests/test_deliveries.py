@@ -172,7 +172,7 @@ def test_application_page_and_organisation_services_page(personas: Any, set_now:
     assert client.get(services_url).status_code == 404  # caseworkers do not manage the list
     admin = login(Client(), p.a_admin)
     assert admin.get(services_url).status_code == 200
-    assert admin.post(services_url, {"services": ["legal_aid", "repatriation"]}).status_code == 302
+    assert admin.post(services_url, {"services": ["legal_aid", "repatriation"], "version": "1"}).status_code == 302
     assert set(OrganisationService.objects.filter(organisation=p.org_a).values_list("service__code", flat=True)) == {
         "legal_aid", "repatriation"}
 
