@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedForm
 from core.models import Region
 
 from .models import Organisation, Role
@@ -118,7 +119,7 @@ class OrgAdminCreateForm(SetPasswordFields):
     field_order = ["username", "first_name", "last_name", "email", "password", "password_confirm"]
 
 
-class UserEditForm(UserFields):
+class UserEditForm(VersionedForm, UserFields):
     pass
 
 
@@ -142,7 +143,7 @@ class UserSearchForm(forms.Form):
     )
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=Organisation.Kind.choices)
     region = forms.CharField(

@@ -10,9 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.concurrency import Versioned
 
 
-class Organisation(models.Model):
+class Organisation(Versioned, models.Model):
     class Kind(models.TextChoices):
         UPTD_PPA = "uptd_ppa", _("UPTD PPA")
         DINAS_SOSIAL = "dinas_sosial", _("Dinas Sosial")
@@ -39,6 +40,8 @@ class Organisation(models.Model):
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, verbose_name=_("region"))
     time_zone = models.CharField(_("time zone"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB)
     is_active = models.BooleanField(_("active"), default=True)
+    # The version of the list of services it provides (care's page and the partner profile edit it).
+    services_version = models.PositiveIntegerField(_("version of the list of services"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -88,7 +91,7 @@ CASE_ROLES = frozenset(
 )
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A person who works in Sintas. Belongs to one organisation (platform administrators may not)."""
 
     organisation = models.ForeignKey(

@@ -25,6 +25,7 @@ from access import policy
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record, snapshot
 from core import clock
+from core.concurrency import version_bump, version_check
 from core.models import Region
 
 from .models import ApiToken, Organisation, Role, RoleAssignment, User, time_zone_for_region
@@ -169,13 +170,25 @@ def user_update(
     last_name: str,
     email: str,
     roles: Iterable[str],
+    version: int | None = None,
 ) -> User:
-    """Change a person's names, email and roles. Their organisation and platform flag never change here."""
+    """Change a person's names, email and roles. Their organisation and platform flag never change here.
+
+    ``version``: the user's version the change is based on; raises ``StaleVersion`` (nothing
+    written) when someone saved the user since (``core.concurrency``).
+    """
     _check_may_manage_user(actor, user)
     role_list = _clean_roles(roles)
     if not role_list:
         raise ValidationError({"roles": _("Choose at least one role.")})
     with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        version_check(locked, version, submitted={
+            "first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip(),
+            "roles": sorted(role_list),
+        }, current={"first_name": locked.first_name, "last_name": locked.last_name, "email": locked.email,
+                    "roles": sorted(locked.role_set())})
+        user.version = locked.version
         admins = _active_admin_ids_locked(user.organisation_id)
         if user.pk in admins and Role.ORG_ADMIN not in role_list and len(admins) <= 1:
             raise ValidationError(
@@ -186,7 +199,7 @@ def user_update(
         user.last_name = last_name.strip()
         user.email = email.strip()
         user.full_clean(exclude=["password"], validate_unique=False)
-        user.save(update_fields=["first_name", "last_name", "email"])
+        user.save(update_fields=["first_name", "last_name", "email", version_bump(user)])
         history_record(actor=actor, instance=user, action=ChangeRecord.Action.UPDATE, before=before, redact=USER_REDACT)
         _roles_set(actor=actor, user=user, roles=role_list)
     return user
@@ -335,19 +348,28 @@ def organisation_update(
     kind: str,
     region_code: str,
     time_zone: str | None = None,
+    version: int | None = None,
 ) -> Organisation:
+    """Change an organisation. ``version``: its version the change is based on; raises
+    ``StaleVersion`` (nothing written) when someone saved it since (``core.concurrency``)."""
     _check_may_manage_organisations(actor)
     name = name.strip()
     _check_name_free(name, exclude_pk=organisation.pk)
     _check_kind(kind)
     region = _region_for_organisation(region_code)
     with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        version_check(locked, version, submitted={
+            "name": name, "kind": kind, "region": region.pk, "time_zone": time_zone or locked.time_zone,
+        }, current={"name": locked.name, "kind": locked.kind, "region": locked.region_id,
+                    "time_zone": locked.time_zone})
+        organisation.version = locked.version
         before = snapshot(organisation)
         organisation.name = name
         organisation.kind = kind
         organisation.region = region
         organisation.time_zone = _time_zone(time_zone, region)
-        organisation.save(update_fields=["name", "kind", "region", "time_zone"])
+        organisation.save(update_fields=["name", "kind", "region", "time_zone", version_bump(organisation)])
         history_record(actor=actor, instance=organisation, action=ChangeRecord.Action.UPDATE, before=before)
     return organisation
 

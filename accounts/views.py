@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import policy
+from core.concurrency import StaleVersion, conflict_shown
 from core.models import Region
 
 from . import selectors, services
@@ -310,8 +311,10 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponseBase:
         "last_name": person.last_name,
         "email": person.email,
         "roles": sorted(person.role_set()),
+        "version": person.version,
     }
     form = UserEditForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -322,7 +325,10 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponseBase:
                 last_name=data["last_name"],
                 email=data["email"],
                 roles=data["roles"],
+                version=data["version"],
             )
+        except StaleVersion as exc:
+            conflict = conflict_shown(request, form, exc)
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
@@ -332,7 +338,9 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponseBase:
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "creating": False, "person": person, "has_device": has_device, "is_self": person == admin},
+        {"form": form, "creating": False, "person": person, "has_device": has_device, "is_self": person == admin,
+         "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -434,6 +442,7 @@ def _save_organisation(request: HttpRequest, form: OrganisationForm, organisatio
             kind=data["kind"],
             region_code=data["region"],
             time_zone=data["time_zone"] or None,
+            version=data["version"],
         )
     except ValidationError as exc:
         _form_errors_from(form, exc)
@@ -466,10 +475,16 @@ def organisation_edit_view(request: HttpRequest, org_id: int) -> HttpResponseBas
         "kind": organisation.kind,
         "region": organisation.region_id,
         "time_zone": organisation.time_zone,
+        "version": organisation.version,
     }
     form = OrganisationForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        if _save_organisation(request, form, organisation) is not None:
+        try:
+            saved = _save_organisation(request, form, organisation)
+        except StaleVersion as exc:
+            conflict, saved = conflict_shown(request, form, exc), None
+        if saved is not None:
             messages.success(request, _("Saved the changes to %(name)s.") % {"name": organisation.name})
             return redirect("accounts:organisations")
     # Administrators only: platform administrators see who runs an organisation, not its casework.
@@ -483,7 +498,9 @@ def organisation_edit_view(request: HttpRequest, org_id: int) -> HttpResponseBas
             "organisation": organisation,
             "admins": admins,
             "regions": _region_choices(),
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
 
 

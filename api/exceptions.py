@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from core.concurrency import StaleVersion
+
 
 def validation_error_data(exc: DjangoValidationError) -> dict[str, Any]:
     if hasattr(exc, "error_dict"):
@@ -28,6 +30,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return Response(validation_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleVersion):
+        from .concurrency import stale_version_response
+
+        set_rollback()
+        return stale_version_response(exc, context.get("request"))
     if isinstance(exc, Http404):
         # Plain and the same for "does not exist" and "not yours": existence must not leak.
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)

@@ -22,6 +22,8 @@ from core import choices
 from survivors.models import ConsentRecord, Guardian, Identity, Survivor
 from survivors.services import consent_is_active
 
+from .concurrency import version_input
+
 REGION_CODE_MAX = 8
 
 
@@ -127,7 +129,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "forced_labour_industry", "recruitment_method", "recruiter_relation",
             "recruitment_country", "recruitment_region", "transit_countries",
             "exploitation_country", "exploitation_region", "exploitation_started_on", "exploitation_ended_on",
-            "trafficking_status", "status_decided_by", "modus", "urgent_needs", "intake_notes",
+            "trafficking_status", "status_decided_by", "modus", "urgent_needs", "intake_notes", "version",
         ]
         read_only_fields = fields
 
@@ -141,6 +143,8 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
 class CaseIntakeSerializer(serializers.Serializer[Any]):
     """Intake fields (``cases.services.INTAKE_FIELDS``); a PATCH changes only the fields it sends."""
+
+    version = version_input()
 
     identified_on = serializers.DateField(allow_null=True)
     channel = serializers.ChoiceField(choices=choices.Channel.choices)
@@ -240,7 +244,7 @@ class IdentitySerializer(serializers.ModelSerializer[Identity]):
         model = Identity
         fields = [
             "survivor_id", "full_name", "aliases", "nik", "birth_date", "phone_numbers", "address",
-            "has_photo", "photo_content_type", "guardians", "updated_at",
+            "has_photo", "photo_content_type", "guardians", "updated_at", "version",
         ]
         read_only_fields = fields
 
@@ -263,6 +267,8 @@ class IdentitySerializer(serializers.ModelSerializer[Identity]):
 
 class IdentityUpdateSerializer(serializers.Serializer[Any]):
     """Identity fields; a PATCH changes only the fields it sends (the photo is managed on the pages)."""
+
+    version = version_input()
 
     full_name = serializers.CharField(allow_blank=True, max_length=300)
     aliases = serializers.CharField(allow_blank=True, max_length=1000)

@@ -44,6 +44,7 @@ from survivors.services import (
     survivor_register,
 )
 
+from .concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, with_etag
 from .serializers import (
     CaseIntakeSerializer,
     CaseSerializer,
@@ -199,30 +200,33 @@ def _registration_errors(exc: DjangoValidationError) -> DjangoValidationError:
 class CaseDetailView(SintasAPIView):
     serializer_classes = {"GET": CaseSerializer, "PATCH": CaseIntakeSerializer}
 
-    @extend_schema(summary="A case file", parameters=[CASE_ID], responses={200: CaseSerializer, 404: NOT_FOUND})
+    @extend_schema(summary="A case file", parameters=[CASE_ID, ETAG], responses={200: CaseSerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         _log(request, AccessLogEntry.What.API_CASE, case_id=case.pk, survivor_id=case.survivor_id)
-        return Response(CaseSerializer(_case_for_output(case)).data)
+        return with_etag(Response(CaseSerializer(_case_for_output(case)).data), case.version)
 
     @extend_schema(
         summary="Change intake fields",
-        description="Only the fields sent change. A closed case cannot be changed.",
-        parameters=[CASE_ID],
+        description="Only the fields sent change. A closed case cannot be changed. Send the version you read "
+                    "(If-Match or `version`): a change based on an older version is refused, nothing is saved.",
+        parameters=[CASE_ID, IF_MATCH, ETAG],
         request=CaseIntakeSerializer,
-        responses={200: CaseSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: CaseSerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES},
     )
     def patch(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.EDIT)
+        version = request_version(request)
         serializer = CaseIntakeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
+        values.pop("version", None)
         # Fields that are not intake fields (status, team...) are refused by the service, not ignored.
         for name in request.data.keys():
             if name not in serializer.fields:
                 values[name] = request.data[name]
-        case = case_intake_update(actor=request.user, case=case, values=values)
-        return Response(CaseSerializer(_case_for_output(case)).data)
+        case = case_intake_update(actor=request.user, case=case, values=values, version=version)
+        return with_etag(Response(CaseSerializer(_case_for_output(case)).data), case.version)
 
 
 class CaseTransitionView(SintasAPIView):
@@ -253,32 +257,35 @@ class IdentityView(SintasAPIView):
 
     @extend_schema(
         summary="The survivor's identity (case team only; every showing is logged)",
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, ETAG],
         responses={200: IdentitySerializer, 404: NOT_FOUND},
     )
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW_IDENTITY)
         identity = identity_for_display(request=request, case=case, what=AccessLogEntry.What.API_IDENTITY)
-        return Response(IdentitySerializer(identity).data)
+        return with_etag(Response(IdentitySerializer(identity).data), identity.version)
 
     @extend_schema(
         summary="Change identity fields",
-        description="Only the fields sent change. Photos are managed on the pages.",
-        parameters=[CASE_ID],
+        description="Only the fields sent change. Photos are managed on the pages. Send the version you read "
+                    "(If-Match or `version`): a change based on an older version is refused, nothing is saved.",
+        parameters=[CASE_ID, IF_MATCH, ETAG],
         request=IdentityUpdateSerializer,
-        responses={200: IdentitySerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: IdentitySerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES},
     )
     def patch(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.EDIT_IDENTITY)
+        version = request_version(request)
         serializer = IdentityUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         values = {name: d[name] for name in IDENTITY_TEXT_FIELDS if name in d}
         # identity_update locks the row (select_for_update): it needs a transaction around it.
         with transaction.atomic():
-            identity_update(actor=request.user, case=case, values=values, remove_photo=d.get("remove_photo", False))
+            identity_update(actor=request.user, case=case, values=values, remove_photo=d.get("remove_photo", False),
+                            version=version)
         identity = identity_for_display(request=request, case=case, what=AccessLogEntry.What.API_IDENTITY)
-        return Response(IdentitySerializer(identity).data)
+        return with_etag(Response(IdentitySerializer(identity).data), identity.version)
 
 
 # --- consent --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from core.concurrency import Versioned
 from core.crypto import EncryptedBinaryField, EncryptedTextField
 
 from .models import AccessLogEntry, ChangeRecord
@@ -41,6 +42,8 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
         if fields is not None and field.name not in fields:
             continue
         if getattr(field, "auto_now", False):  # bookkeeping, not a change anyone made
+            continue
+        if field.name == "version" and isinstance(instance, Versioned):  # the save counter, likewise
             continue
         values[field.name] = _plain(getattr(instance, field.attname))
     return values

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
+from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
 from api.serializers import RegionCodeField
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 
@@ -70,6 +71,7 @@ class DeliverySerializer(serializers.ModelSerializer[ServiceDelivery]):
             "id", "case", "status", "service", "service_name", "organisation", "delivered_by", "delivered_by_name",
             "delivered_on", "delivered_at", "delivered_time", "place", "place_region", "duration_minutes", "outcome_note",
             "goal", "recorded_at", "created_at", "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -109,6 +111,12 @@ class DeliveryWriteSerializer(serializers.Serializer[Any]):
         if value not in ServiceDelivery.Status.values:
             raise serializers.ValidationError(_("Choose a value from the list."))
         return value
+
+
+class DeliveryUpdateSerializer(DeliveryWriteSerializer):
+    """A change to a delivery: the fields sent, and the version it is based on."""
+
+    version = version_input()
 
 
 class ClockSerializer(serializers.Serializer[Any]):
@@ -185,27 +193,34 @@ class DeliveryListView(SintasAPIView):
 
 
 class DeliveryDetailView(SintasAPIView):
-    serializer_classes = {"GET": DeliverySerializer, "PATCH": DeliveryWriteSerializer}
+    serializer_classes = {"GET": DeliverySerializer, "PATCH": DeliveryUpdateSerializer}
 
-    @extend_schema(summary="A service delivery", parameters=[CASE_ID, DELIVERY_ID],
+    @extend_schema(summary="A service delivery", parameters=[CASE_ID, DELIVERY_ID, ETAG],
                    responses={200: DeliverySerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str, delivery_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
-        return Response(DeliverySerializer(selectors.delivery_get_for_case(case, delivery_id)).data)
+        delivery = selectors.delivery_get_for_case(case, delivery_id)
+        return with_etag(Response(DeliverySerializer(delivery).data), delivery.version)
 
-    @extend_schema(summary="Change or complete a service delivery", parameters=[CASE_ID, DELIVERY_ID],
-                   request=DeliveryWriteSerializer, responses={200: DeliverySerializer, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(summary="Change or complete a service delivery",
+                   description="Send the version you read (If-Match or `version`): a change based on an older "
+                               "version is refused, nothing is saved.",
+                   parameters=[CASE_ID, DELIVERY_ID, IF_MATCH, ETAG], request=DeliveryUpdateSerializer,
+                   responses={200: DeliverySerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES})
     def patch(self, request: Request, case_id: str, delivery_id: str) -> Response:
         case = _case_for_recording(request, case_id)
         delivery = selectors.delivery_get_for_case(case, delivery_id)
-        serializer = DeliveryWriteSerializer(data=request.data, partial=True)
+        version = request_version(request)
+        serializer = DeliveryUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         d = dict(serializer.validated_data)
+        d.pop("version", None)
         wanted = d.get("status", delivery.status)
         delivery = services.delivery_save(actor=request.user, case=case, delivery=delivery,
                                           values=_delivery_values(d),
-                                          complete=wanted == ServiceDelivery.Status.RECORDED)
-        return Response(DeliverySerializer(selectors.delivery_get_for_case(case, delivery.pk)).data)
+                                          complete=wanted == ServiceDelivery.Status.RECORDED, version=version)
+        delivery = selectors.delivery_get_for_case(case, delivery.pk)
+        return with_etag(Response(DeliverySerializer(delivery).data), delivery.version)
 
 
 class ClockListView(SintasAPIView):

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from core.concurrency import VersionedForm
 from core.models import Region
 
 from .models import Service, ServiceApplication, ServiceDelivery
@@ -41,7 +42,7 @@ def regency_choices() -> list[tuple[Any, Any]]:
     return groups
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(VersionedForm):
     service = forms.ChoiceField(label=_("Service"), required=False)
     goal = forms.ChoiceField(label=_("For which goal of the plan"), required=False)
     delivered_on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
@@ -91,10 +92,12 @@ class DeliveryForm(forms.Form):
             "place_region": delivery.place_region_id or "",
             "duration_minutes": delivery.duration_minutes,
             "outcome_note": delivery.outcome_note,
+            "version": delivery.version,
         }
 
     def values(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
+        d.pop("version", None)
         d["delivered_by"] = int(d["delivered_by"]) if d.get("delivered_by") else None
         d["goal"] = int(d["goal"]) if d.get("goal") else None
         return d
@@ -108,7 +111,7 @@ class ApplicationForm(forms.Form):
                            help_text=_("Optional: which services were asked for."))
 
 
-class OrganisationServicesForm(forms.Form):
+class OrganisationServicesForm(VersionedForm):
     services = forms.MultipleChoiceField(label=_("Services your organisation provides"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
+
 
 class Service(models.Model):
     """One service of the catalogue (care/data/services.json), with the law that grants it."""
@@ -65,7 +67,7 @@ class OrganisationService(models.Model):
         return f"{self.organisation_id}:{self.service_id}"
 
 
-class ServiceDelivery(models.Model):
+class ServiceDelivery(Versioned, models.Model):
     """One service given to a survivor (pemberian layanan). A draft may be incomplete; a recorded
     delivery has its service, date and deliverer, and counts for the legal time limits."""
 

@@ -25,12 +25,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from cases.models import Case, CaseStatus
 from cases.services import alert_raise
 from core import clock
+from core.concurrency import version_bump, version_check
 from core.models import Region
 from survivors.services import Errors
 
@@ -94,8 +95,13 @@ def may_manage_services(user: Any) -> bool:
     )
 
 
-def organisation_services_set(*, actor: Any, service_codes: list[str]) -> list[OrganisationService]:
-    """Set the list of services the administrator's own organisation provides."""
+def organisation_services_set(*, actor: Any, service_codes: list[str],
+                              version: int | None = None) -> list[OrganisationService]:
+    """Set the list of services the administrator's own organisation provides.
+
+    ``version``: the list's version (``Organisation.services_version``) the change is based on;
+    raises ``StaleVersion`` (nothing written) when someone changed the list since.
+    """
     if not may_manage_services(actor):
         raise ValidationError(_("Only an organisation administrator can change the services it provides."))
     wanted = list(dict.fromkeys(service_codes or []))
@@ -105,11 +111,17 @@ def organisation_services_set(*, actor: Any, service_codes: list[str]) -> list[O
         raise ValidationError({"services": [_("Unknown value: %(values)s.") % {"values": ", ".join(unknown)}]})
     org_id = actor.organisation_id
     with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=org_id)
         current = {
             os.service.code: os
             for os in OrganisationService.objects.select_for_update().filter(organisation_id=org_id)
             .select_related("service")
         }
+        version_check(organisation, version, current_version=organisation.services_version,
+                      submitted={"services": sorted(services)}, current={"services": sorted(current)})
+        if set(current) != set(services):
+            organisation.services_version += 1
+            organisation.save(update_fields=["services_version"])
         for code, row in current.items():
             if code not in services:
                 history_record(actor=actor, instance=row, action=ChangeRecord.Action.DELETE, before=snapshot(row))
@@ -243,13 +255,16 @@ def delivery_local_time(delivery: ServiceDelivery | None, tz: ZoneInfo) -> dt.ti
 
 
 def delivery_save(*, actor: Any, case: Case, values: dict[str, Any], delivery: ServiceDelivery | None = None,
-                  complete: bool = False) -> ServiceDelivery:
+                  complete: bool = False, version: int | None = None) -> ServiceDelivery:
     """Create (``delivery`` None) or change a delivery; only keys present in ``values`` change.
 
     ``complete=False`` keeps (or makes) it a draft: partial data is fine, but every value given is
     still checked, so a draft never holds a service the organisation does not provide or a date
     outside the case. ``complete=True`` records it: the service and the date are then required.
     A recorded delivery stays recorded (it may have stopped a legal time limit).
+
+    ``version``: for a change, the delivery's version it is based on; raises ``StaleVersion``
+    (nothing written) when someone saved the delivery since (``core.concurrency``).
     """
     _check_writable(actor, case)
     if delivery is not None and delivery.case_id != case.pk:
@@ -275,7 +290,9 @@ def delivery_save(*, actor: Any, case: Case, values: dict[str, Any], delivery: S
             before = None
         else:
             delivery = ServiceDelivery.objects.select_for_update().get(pk=delivery.pk)
+            _delivery_version_check(delivery, version, values, clean, complete)
             before = snapshot(delivery)
+            version_bump(delivery)
         for name, value in clean.items():
             setattr(delivery, name, value)
         if recorded and delivery.status != ServiceDelivery.Status.RECORDED:
@@ -288,12 +305,33 @@ def delivery_save(*, actor: Any, case: Case, values: dict[str, Any], delivery: S
     return delivery
 
 
-def delivery_discard(*, actor: Any, case: Case, delivery: ServiceDelivery) -> None:
-    """Delete a draft (a recorded delivery is never deleted)."""
+def _delivery_version_check(delivery: ServiceDelivery, version: int | None, values: dict[str, Any],
+                            clean: dict[str, Any], complete: bool) -> None:
+    """The version check, comparing what the user reads: services by code, the local time of day."""
+    if version is None or str(version) == str(delivery.version):
+        return
+    tz = ZoneInfo(delivery.case.lead_organisation.time_zone)
+    submitted = {k: (getattr(v, "code", None) if k == "service" else v)
+                 for k, v in clean.items() if k != "delivered_at"}
+    if "delivered_time" in values:
+        submitted["delivered_time"] = values["delivered_time"]
+    current = {k: getattr(delivery, k) for k in submitted if k not in ("service", "delivered_time")}
+    current["service"] = delivery.service.code if delivery.service else None
+    current["delivered_time"] = delivery_local_time(delivery, tz)
+    if complete:
+        submitted["status"], current["status"] = ServiceDelivery.Status.RECORDED, delivery.status
+    version_check(delivery, version, submitted=submitted, current=current)
+
+
+def delivery_discard(*, actor: Any, case: Case, delivery: ServiceDelivery, version: int | None = None) -> None:
+    """Delete a draft (a recorded delivery is never deleted). ``version``: the draft's version the
+    user saw; a draft someone saved since is not discarded (``StaleVersion``)."""
     _check_writable(actor, case)
     if delivery.case_id != case.pk or delivery.status != ServiceDelivery.Status.DRAFT:
         raise ValidationError(_("Only a draft can be discarded."))
     with transaction.atomic():
+        locked = ServiceDelivery.objects.select_for_update().get(pk=delivery.pk)
+        version_check(locked, version, submitted={})
         history_record(actor=actor, instance=delivery, action=ChangeRecord.Action.DELETE, before=snapshot(delivery),
                        case_id=case.pk)
         delivery.delete()

@@ -23,6 +23,7 @@ from access.policy import Action
 from accounts.models import Role
 from cases.forms import apply_errors
 from cases.views import case_view
+from core.concurrency import StaleVersion, conflict_shown
 from core.workqueue import work_items_for
 
 from . import selectors, services
@@ -95,11 +96,18 @@ def _delivery_save(request: HttpRequest, case: Any, delivery: ServiceDelivery | 
         messages.error(request, _("A closed case cannot be changed; reopen it first."))
         return redirect("care:deliveries", case_id=case.pk)
     form = _delivery_form(request, case, delivery)
+    conflict = None
     if request.method == "POST":
         action = request.POST.get("action", "draft")
         if action == "discard" and delivery is not None:
+            form.is_valid()
             try:
-                services.delivery_discard(actor=request.user, case=case, delivery=delivery)
+                services.delivery_discard(actor=request.user, case=case, delivery=delivery,
+                                          version=form.cleaned_data.get("version", 0))
+            except StaleVersion:
+                messages.error(request, _("Someone else saved this draft after you opened it, so it was not "
+                                          "discarded. Look at it again first."))
+                return redirect("care:delivery_edit", case_id=case.pk, delivery_id=delivery.pk)
             except ValidationError as exc:
                 for message in exc.messages:
                     messages.error(request, message)
@@ -109,7 +117,10 @@ def _delivery_save(request: HttpRequest, case: Any, delivery: ServiceDelivery | 
         if form.is_valid():
             try:
                 saved = services.delivery_save(actor=request.user, case=case, delivery=delivery,
-                                               values=form.values(), complete=action == "record")
+                                               values=form.values(), complete=action == "record",
+                                               version=form.cleaned_data["version"] if delivery else None)
+            except StaleVersion as exc:
+                conflict = conflict_shown(request, form, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -119,9 +130,9 @@ def _delivery_save(request: HttpRequest, case: Any, delivery: ServiceDelivery | 
                     messages.success(request, _("Service delivery recorded."))
                 return redirect("care:deliveries", case_id=case.pk)
     return render(request, "care/delivery_form.html", {
-        "case": case, "form": form, "delivery": delivery,
+        "case": case, "form": form, "delivery": delivery, "conflict": conflict,
         "no_services": not form.fields["service"].choices[1:],  # type: ignore[attr-defined]
-    })
+    }, status=409 if conflict else 200)
 
 
 @case_view(Action.VIEW)
@@ -184,13 +195,19 @@ def organisation_services(request: HttpRequest) -> HttpResponse:
     current = list(
         OrganisationService.objects.filter(organisation_id=user.organisation_id).values_list("service__code", flat=True)
     )
-    form = OrganisationServicesForm(request.POST or None, initial={"services": current}, catalogue=catalogue)
+    form = OrganisationServicesForm(request.POST or None, catalogue=catalogue, initial={
+        "services": current, "version": user.organisation.services_version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_services_set(actor=user, service_codes=form.cleaned_data["services"])
+            services.organisation_services_set(actor=user, service_codes=form.cleaned_data["services"],
+                                               version=form.cleaned_data["version"])
+        except StaleVersion as exc:
+            conflict = conflict_shown(request, form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The list of services was saved."))
             return redirect("care:organisation_services")
-    return render(request, "care/organisation_services.html", {"form": form, "organisation": user.organisation})
+    return render(request, "care/organisation_services.html", {
+        "form": form, "organisation": user.organisation, "conflict": conflict}, status=409 if conflict else 200)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core import choices
+from core.concurrency import VersionedForm
 from core.models import Region
 from survivors.models import ConsentRecord, Guardian
 
@@ -134,7 +135,7 @@ class RegistrationForm(forms.Form):
         set_choices(self.fields["identification_region"], region_choices(blank="—"))
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(VersionedForm):
     identified_on = forms.DateField(label=_("Date of identification"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=choices.Channel.choices)
     identification_region = forms.ChoiceField(label=_("Place of identification"), required=False)
@@ -190,10 +191,11 @@ class IntakeForm(forms.Form):
         for name in INTAKE_FIELDS:
             value = getattr(case, f"{name}_id" if name in REGION_FIELDS else name)
             initial[name] = getattr(value, "code", value)
+        initial["version"] = case.version
         return initial
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(VersionedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     aliases = forms.CharField(label=_("Other names or aliases"), max_length=300, required=False)
     nik = forms.CharField(label=_("NIK"), max_length=24, required=False,

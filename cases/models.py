@@ -18,6 +18,7 @@ from core.choices import (
     StatusDecidedBy,
     TraffickingStatus,
 )
+from core.concurrency import Versioned
 
 
 class CaseStatus(models.TextChoices):
@@ -50,7 +51,7 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 CLOSURE_STATUSES = (CaseStatus.CLOSED, CaseStatus.REOPENED)
 
 
-class Case(models.Model):
+class Case(Versioned, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survivor = models.ForeignKey("survivors.Survivor", on_delete=models.PROTECT, related_name="cases")
     lead_organisation = models.ForeignKey(

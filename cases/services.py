@@ -15,6 +15,7 @@ from access import policy
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from core import choices, clock
+from core.concurrency import version_bump, version_check
 from core.models import Region
 from survivors.services import Errors, not_in_future, region_at_level
 
@@ -46,8 +47,12 @@ INTAKE_FIELDS = (
 )
 
 
-def case_intake_update(*, actor: Any, case: Case, values: dict[str, Any]) -> Case:
-    """Change intake fields. Only keys present in ``values`` change. Validates everything first."""
+def case_intake_update(*, actor: Any, case: Case, values: dict[str, Any], version: int | None = None) -> Case:
+    """Change intake fields. Only keys present in ``values`` change. Validates everything first.
+
+    ``version``: the case's version the change is based on; raises ``StaleVersion`` (nothing
+    written) when someone saved the case since (``core.concurrency``).
+    """
     if not policy.can(actor, policy.Action.EDIT, case):
         raise ValidationError(_("You may not change this case."))
     if case.status == CaseStatus.CLOSED:
@@ -109,21 +114,26 @@ def case_intake_update(*, actor: Any, case: Case, values: dict[str, Any]) -> Cas
             e.add(region_field, _("An Indonesian region was chosen but the country is not Indonesia."))
     e.raise_if_any()
 
-    before = snapshot(case)
-    for name, value in clean.items():
-        setattr(case, name, value)
-    survivor = case.survivor
-    child_at_exploitation = survivor.is_child_at_exploitation
-    if birth and case.exploitation_started_on:
-        age = case.exploitation_started_on.year - birth.year - (
-            (case.exploitation_started_on.month, case.exploitation_started_on.day) < (birth.month, birth.day)
-        )
-        child_at_exploitation = age < 18
-    elif case.exploitation_started_on and survivor.is_child_at_identification:
-        child_at_exploitation = True
     with transaction.atomic():
-        case.save()
-        history_record(actor=actor, instance=case, action=ChangeRecord.Action.UPDATE, before=before, case_id=case.pk)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        version_check(locked, version, submitted=clean)
+        before = snapshot(locked)
+        for name, value in clean.items():
+            setattr(locked, name, value)
+            setattr(case, name, value)
+        survivor = case.survivor
+        child_at_exploitation = survivor.is_child_at_exploitation
+        if birth and case.exploitation_started_on:
+            age = case.exploitation_started_on.year - birth.year - (
+                (case.exploitation_started_on.month, case.exploitation_started_on.day) < (birth.month, birth.day)
+            )
+            child_at_exploitation = age < 18
+        elif case.exploitation_started_on and survivor.is_child_at_identification:
+            child_at_exploitation = True
+        # Only the intake fields are written: a status change saved meanwhile stays as it is.
+        locked.save(update_fields=[*clean, version_bump(locked), "updated_at"])
+        case.version, case.updated_at = locked.version, locked.updated_at
+        history_record(actor=actor, instance=locked, action=ChangeRecord.Action.UPDATE, before=before, case_id=case.pk)
         if child_at_exploitation != survivor.is_child_at_exploitation:
             s_before = snapshot(survivor)
             survivor.is_child_at_exploitation = child_at_exploitation

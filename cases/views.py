@@ -25,6 +25,7 @@ from access.policy import Action
 from accounts.models import Organisation, Role
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
+from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
 from core.sections import sections_for
 from survivors import services as survivor_services
@@ -211,11 +212,16 @@ def case_file(request: HttpRequest, case: Any) -> HttpResponse:
 
 @case_view(Action.EDIT)
 def intake_edit(request: HttpRequest, case: Any) -> HttpResponse:
+    conflict = None
     if request.method == "POST":
         form = IntakeForm(request.POST)
         if form.is_valid():
+            values = dict(form.cleaned_data)
+            version = values.pop("version")
             try:
-                services.case_intake_update(actor=request.user, case=case, values=dict(form.cleaned_data))
+                services.case_intake_update(actor=request.user, case=case, values=values, version=version)
+            except StaleVersion as exc:
+                conflict = conflict_shown(request, form, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -223,7 +229,8 @@ def intake_edit(request: HttpRequest, case: Any) -> HttpResponse:
                 return redirect("cases:detail", case_id=case.pk)
     else:
         form = IntakeForm(initial=IntakeForm.initial_for(case))
-    return render(request, "cases/intake.html", {"form": form, "case": case})
+    return render(request, "cases/intake.html", {"form": form, "case": case, "conflict": conflict},
+                  status=409 if conflict else 200)
 
 
 @case_view(Action.VIEW_IDENTITY)
@@ -249,14 +256,17 @@ def identity_photo(request: HttpRequest, case: Any) -> HttpResponse:
 @case_view(Action.EDIT_IDENTITY)
 def identity_edit(request: HttpRequest, case: Any) -> HttpResponse:
     ident = identity_for_display(request=request, case=case)
+    conflict = None
     if request.method == "POST":
         form = IdentityForm(request.POST, request.FILES)
         if form.is_valid():
             d = dict(form.cleaned_data)
-            photo, remove = d.pop("photo"), d.pop("remove_photo")
+            photo, remove, version = d.pop("photo"), d.pop("remove_photo"), d.pop("version")
             try:
                 survivor_services.identity_update(actor=request.user, case=case, values=d, photo=photo,
-                                                  remove_photo=remove)
+                                                  remove_photo=remove, version=version)
+            except StaleVersion as exc:
+                conflict = conflict_shown(request, form, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -266,8 +276,10 @@ def identity_edit(request: HttpRequest, case: Any) -> HttpResponse:
         form = IdentityForm(initial={
             "full_name": ident.full_name, "aliases": ident.aliases, "nik": ident.nik,
             "birth_date": ident.birth_date or None, "phone_numbers": ident.phone_numbers, "address": ident.address,
+            "version": ident.version,
         })
-    return render(request, "cases/identity_edit.html", {"form": form, "case": case, "has_photo": photo_present(ident)})
+    return render(request, "cases/identity_edit.html", {"form": form, "case": case, "has_photo": photo_present(ident),
+                                                        "conflict": conflict}, status=409 if conflict else 200)
 
 
 @case_view(Action.EDIT)

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
 from api.views import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services
@@ -83,6 +84,7 @@ class ProfileWriteSerializer(serializers.Serializer[Any]):
                                     help_text="Province (53) or kabupaten/kota (53.71) codes; replaces the list.")
     services = serializers.ListField(child=serializers.CharField(max_length=60), required=False,
                                      help_text="Service codes; only an organisation administrator may change them.")
+    version = version_input()
 
 
 SEARCH_PARAMS = [
@@ -125,20 +127,29 @@ class PartnerDetailView(SintasAPIView):
 class MyProfileView(SintasAPIView):
     serializer_classes = {"GET": PartnerSerializer, "PATCH": ProfileWriteSerializer}
 
-    @extend_schema(summary="Your organisation's partner profile", responses={200: PartnerSerializer, 404: NOT_FOUND})
+    @extend_schema(summary="Your organisation's partner profile", parameters=[ETAG],
+                   responses={200: PartnerSerializer, 404: NOT_FOUND})
     def get(self, request: Request) -> Response:
         user: Any = request.user
         if not services.may_edit_profile(user):
             raise Http404
-        return Response(PartnerSerializer(services.profile_for(user.organisation)).data)
+        profile = services.profile_for(user.organisation)
+        return with_etag(Response(PartnerSerializer(profile).data), services.profile_version(profile))
 
-    @extend_schema(summary="Change your organisation's partner profile", request=ProfileWriteSerializer,
-                   responses={200: PartnerSerializer, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(summary="Change your organisation's partner profile",
+                   description="Send the version you read (If-Match or `version`; 0 before the first save): a "
+                               "change based on an older version is refused, nothing is saved.",
+                   parameters=[IF_MATCH, ETAG], request=ProfileWriteSerializer,
+                   responses={200: PartnerSerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES})
     def patch(self, request: Request) -> Response:
         user: Any = request.user
         if not services.may_edit_profile(user):
             raise Http404
+        version = request_version(request)
         serializer = ProfileWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.profile_save(actor=user, values=dict(serializer.validated_data))
-        return Response(PartnerSerializer(services.profile_for(user.organisation)).data)
+        values = dict(serializer.validated_data)
+        values.pop("version", None)
+        services.profile_save(actor=user, values=values, version=version)
+        profile = services.profile_for(user.organisation)
+        return with_etag(Response(PartnerSerializer(profile).data), services.profile_version(profile))

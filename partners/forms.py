@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from care.forms import regency_choices
 from care.models import Service
+from core.concurrency import VersionedForm
 
 from .models import PartnerProfile
 from .selectors import AVAILABILITY_CHOICES, ELIGIBILITY_CHOICES
@@ -37,7 +38,7 @@ class SearchForm(forms.Form):
         self.fields["region"].choices = regions  # type: ignore[attr-defined]
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
     services = forms.MultipleChoiceField(label=_("Services offered"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
     regions = forms.MultipleChoiceField(
@@ -71,6 +72,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop("version", None)
         if self.fields["services"].disabled:
             data.pop("services", None)
         return data

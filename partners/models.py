@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 
-class PartnerProfile(models.Model):
+
+class PartnerProfile(Versioned, models.Model):
     """How an organisation presents itself to partners who refer survivors to it."""
 
     organisation = models.OneToOneField(

@@ -19,6 +19,7 @@ from accounts.models import Organisation, Role
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from care.services import may_manage_services, organisation_services_set
+from core.concurrency import version_bump, version_check
 from core.models import Region
 from survivors.services import Errors
 
@@ -32,6 +33,21 @@ TEXT_FIELDS = {"description": 2000, "contact_name": 200, "contact_email": 254, "
 PROFILE_FIELDS = (*BOOL_FIELDS, *COUNT_FIELDS, *TEXT_FIELDS, "languages", "regions", "services")
 MAX_LANGUAGES = 20
 MAX_REGIONS = 200
+
+
+def _profile_version_check(profile: PartnerProfile, version: int | None, clean: dict[str, Any],
+                           regions: list[Any] | None, services: list[str] | None) -> None:
+    submitted: dict[str, Any] = dict(clean)
+    current: dict[str, Any] = {name: getattr(profile, name) for name in clean}
+    if regions is not None:
+        submitted["regions"] = sorted(r.code for r in regions)
+        current["regions"] = [] if profile._state.adding else sorted(profile.regions.values_list("region_id", flat=True))
+    if services is not None:
+        from care.services import services_provided_by
+
+        submitted["services"] = sorted(services)
+        current["services"] = sorted(s.code for s in services_provided_by(profile.organisation_id))
+    version_check(profile, version, submitted=submitted, current=current, current_version=profile_version(profile))
 
 
 def may_edit_profile(user: Any) -> bool:
@@ -105,8 +121,16 @@ def _clean(e: Errors, values: dict[str, Any], actor: Any) -> dict[str, Any]:
     return clean
 
 
-def profile_save(*, actor: Any, values: dict[str, Any]) -> PartnerProfile:
+def profile_version(profile: PartnerProfile) -> int:
+    """The version a form or API client carries: 0 while the organisation has no profile yet."""
+    return 0 if profile._state.adding else profile.version
+
+
+def profile_save(*, actor: Any, values: dict[str, Any], version: int | None = None) -> PartnerProfile:
     """Create or change the actor's own organisation's profile; only keys present change.
+
+    ``version``: the profile's version the change is based on (``profile_version``); raises
+    ``StaleVersion`` (nothing written) when someone saved the profile since (``core.concurrency``).
 
     ``services`` (a list of service codes) goes to care's list of services provided, which only an
     organisation administrator may change; ``regions`` replaces the list of regions served.
@@ -130,9 +154,12 @@ def profile_save(*, actor: Any, values: dict[str, Any]) -> PartnerProfile:
         before = snapshot(profile) if profile is not None else None
         if profile is None:
             profile = PartnerProfile(organisation_id=actor.organisation_id)
+        _profile_version_check(profile, version, clean, regions, services)
         for name, value in clean.items():
             setattr(profile, name, value)
         profile.updated_by = actor
+        if before is not None:
+            version_bump(profile)
         profile.save()
         if regions is not None:
             old = set(profile.regions.values_list("region_id", flat=True))

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from access import policy
 from cases.forms import apply_errors
+from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
 
 from . import selectors, services
@@ -86,15 +87,20 @@ def edit(request: HttpRequest) -> HttpResponse:
         "services": [s.code for s in services_provided_by(user.organisation_id)],
         "regions": list(profile.regions.values_list("region_id", flat=True)) if profile.pk else [],
         "languages": ", ".join(profile.languages or []),
+        "version": services.profile_version(profile),
     }
     form = ProfileForm(request.POST or None, instance=profile, initial=initial,
                        can_edit_services=may_manage_services(user))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_save(actor=user, values=form.values())
+            services.profile_save(actor=user, values=form.values(), version=form.cleaned_data["version"])
+        except StaleVersion as exc:
+            conflict = conflict_shown(request, form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)  # type: ignore[arg-type]
         else:
             messages.success(request, _("Partner profile saved."))
             return redirect("partners:edit")
-    return render(request, "partners/edit.html", {"form": form, "org": user.organisation})
+    return render(request, "partners/edit.html", {"form": form, "org": user.organisation, "conflict": conflict},
+                  status=409 if conflict else 200)

@@ -22,6 +22,15 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
+from api.concurrency import (
+    ETAG,
+    IF_MATCH,
+    STALE_RESPONSES,
+    request_version,
+    stale_version_response,
+    version_input,
+    with_etag,
+)
 from api.views import SintasAPIView
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
@@ -87,7 +96,7 @@ class PlanSerializer(PlanDocumentSerializer):
 
 
 class PlanUpdateSerializer(serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=0, help_text="The plan's version your change is based on.")
+    version = version_input()
     priorities = serializers.CharField(allow_blank=True, trim_whitespace=False,
                                        help_text="The survivor's own priorities, in their own words.")
     goals = PlanGoalSerializer(many=True, required=False, default=list,
@@ -156,6 +165,7 @@ class PhaseSerializer(serializers.Serializer[Any]):
 class PhaseInputSerializer(serializers.Serializer[Any]):
     phase = serializers.ChoiceField(choices=Phase.choices)
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    version = version_input()
 
 
 # --- views -----------------------------------------------------------------------------------------
@@ -202,28 +212,31 @@ def _log(request: Request, case: Case) -> None:
 class PlanView(SintasAPIView):
     serializer_classes = {"GET": PlanSerializer, "PUT": PlanUpdateSerializer}
 
-    @extend_schema(summary="The case's rehabilitation plan", parameters=[CASE_ID],
+    @extend_schema(summary="The case's rehabilitation plan", parameters=[CASE_ID, ETAG],
                    responses={200: PlanSerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         _log(request, case)
-        return Response(PlanSerializer(_plan_data(case)).data)
+        data = PlanSerializer(_plan_data(case)).data
+        return with_etag(Response(data), data["version"])
 
     @extend_schema(
         summary="Save the plan (a new draft revision when anything changed)",
-        description="Send the `version` you read. If the plan was saved since, the answer is 409 with the plan as "
-                    "saved now and the differences; nothing is saved. An approved plan that is changed needs "
-                    "approval again.",
-        parameters=[CASE_ID],
+        description="Send the version you read (If-Match or `version`). If the plan was saved since, the answer is "
+                    "409 (`version`) or 412 (If-Match) with the plan as saved now and the differences; nothing is "
+                    "saved. An approved plan that is changed needs approval again.",
+        parameters=[CASE_ID, IF_MATCH, ETAG],
         request=PlanUpdateSerializer,
-        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: PlanConflictSerializer},
+        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, **STALE_RESPONSES,
+                   409: PlanConflictSerializer, 412: PlanConflictSerializer},
     )
     def put(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
+        version = request_version(request)
         serializer = PlanUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.plan_save(actor=request.user, case=case, version=serializer.validated_data["version"],
+            services.plan_save(actor=request.user, case=case, version=version,
                                data=_inputs(serializer.validated_data))
         except services.NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
@@ -234,8 +247,10 @@ class PlanView(SintasAPIView):
                 "current": exc.current,
                 "differences": exc.differences,
             }
-            return Response(PlanConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
-        return Response(PlanSerializer(_plan_data(case)).data)
+            stale = stale_version_response(exc, request)  # 409 or 412, as for every record
+            return with_etag(Response(PlanConflictSerializer(body).data, status=stale.status_code), exc.version)
+        data = PlanSerializer(_plan_data(case)).data
+        return with_etag(Response(data), data["version"])
 
 
 def _conflict_message() -> str:
@@ -314,23 +329,30 @@ class PlanRevisionListView(SintasAPIView):
 class PhaseView(SintasAPIView):
     serializer_classes = {"GET": PhaseSerializer, "POST": PhaseInputSerializer}
 
-    @extend_schema(summary="The case's trauma-informed phase and its history", parameters=[CASE_ID],
-                   responses={200: PhaseSerializer, 404: NOT_FOUND})
+    @extend_schema(summary="The case's trauma-informed phase and its history",
+                   description="The ETag is the number of recorded changes of phase (0 before the first).",
+                   parameters=[CASE_ID, ETAG], responses={200: PhaseSerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         history = selectors.phase_history(case, limit=200)
-        return Response(PhaseSerializer({"current": history[0] if history else None, "history": history}).data)
+        body = PhaseSerializer({"current": history[0] if history else None, "history": history}).data
+        return with_etag(Response(body), services.phase_version(case))
 
-    @extend_schema(summary="Record a change of phase, with its reason", parameters=[CASE_ID],
-                   request=PhaseInputSerializer,
-                   responses={201: PhaseChangeSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(summary="Record a change of phase, with its reason",
+                   description="Send the phase's version you read (If-Match or `version`): a decision made "
+                               "before someone else recorded another one is refused, nothing is recorded.",
+                   parameters=[CASE_ID, IF_MATCH, ETAG], request=PhaseInputSerializer,
+                   responses={201: PhaseChangeSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND,
+                              **STALE_RESPONSES})
     def post(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
+        version = request_version(request)
         serializer = PhaseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             change = services.phase_change(actor=request.user, case=case, phase=serializer.validated_data["phase"],
-                                           reason=serializer.validated_data["reason"])
+                                           reason=serializer.validated_data["reason"], version=version)
         except services.NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
-        return Response(PhaseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        response = Response(PhaseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, services.phase_version(case))

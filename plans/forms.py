@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from access import policy
 from accounts.models import Organisation, User
 from core.choices import Domain
+from core.concurrency import VersionedForm
 
 from .models import ActionStatus, Goal, GoalStatus, Phase
 from .services import ActionInput, GoalInput, PlanInput
@@ -255,7 +256,7 @@ def _to_int(value: Any) -> int | None:
         return None
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(VersionedForm):
     phase = forms.ChoiceField(label=_("Phase"), choices=[("", "—"), *Phase.choices], required=False)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Why the case team decided this, for whoever reads the case file later."))

@@ -27,6 +27,7 @@ from audit.services import history_record, snapshot
 from cases.models import Case, CaseStatus
 from core import clock
 from core.choices import Domain
+from core.concurrency import StaleVersion, version_check
 from survivors.services import Errors
 
 from .documents import content_of, plan_differences, plan_document, plan_goals
@@ -84,8 +85,17 @@ def current_phase(case: Case) -> PhaseChange | None:
     return PhaseChange.objects.filter(case=case).select_related("changed_by").order_by("-changed_at", "-id").first()
 
 
-def phase_change(*, actor: Any, case: Case, phase: str, reason: str) -> PhaseChange:
-    """Record the case team's decision that the case is now in ``phase``, with the reason."""
+def phase_version(case: Case) -> int:
+    """The phase's version: how many changes of phase are recorded (0 before the first)."""
+    return PhaseChange.objects.filter(case=case).count()
+
+
+def phase_change(*, actor: Any, case: Case, phase: str, reason: str, version: int | None = None) -> PhaseChange:
+    """Record the case team's decision that the case is now in ``phase``, with the reason.
+
+    ``version``: the ``phase_version`` the decision was made on; raises ``StaleVersion`` (nothing
+    recorded) when someone recorded another change of phase since (``core.concurrency``).
+    """
     _require_planner(actor, case)
     e = Errors()
     if phase not in Phase.values:
@@ -97,6 +107,9 @@ def phase_change(*, actor: Any, case: Case, phase: str, reason: str) -> PhaseCha
         # Lock the case so two simultaneous decisions are recorded one after the other.
         Case.objects.select_for_update().filter(pk=case.pk).first()
         latest = current_phase(case)
+        version_check(latest, version, current_version=phase_version(case),
+                      submitted={"phase": phase, "reason": (reason or "").strip()},
+                      current={"phase": latest.phase if latest else "", "reason": latest.reason if latest else ""})
         if latest is not None and latest.phase == phase:
             raise ValidationError({"phase": [_("The case is already in this phase.")]})
         change = PhaseChange.objects.create(
@@ -138,7 +151,7 @@ class PlanInput:
     goals: list[GoalInput] = field(default_factory=list)
 
 
-class PlanConflict(Exception):  # noqa: N818 (a refusal the user resolves, not a bug)
+class PlanConflict(StaleVersion):
     """Someone else saved the plan after the version this save was based on. Nothing was saved.
 
     ``current`` is the plan as saved now, ``submitted`` what this save carried, ``differences`` a
@@ -147,7 +160,7 @@ class PlanConflict(Exception):  # noqa: N818 (a refusal the user resolves, not a
 
     def __init__(self, *, plan: Plan, current: dict[str, Any], submitted: dict[str, Any],
                  revision: PlanRevision | None) -> None:
-        super().__init__("plan version conflict")
+        super().__init__(current_version=plan.version, current=current, submitted=submitted)
         self.plan = plan
         self.version = plan.version
         self.current = current

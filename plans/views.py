@@ -18,6 +18,7 @@ from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from cases.views import case_view
+from core.concurrency import StaleVersion, conflict_shown
 
 from . import selectors, services
 from .documents import document_display, plan_goals
@@ -99,7 +100,7 @@ def plan_edit(request: HttpRequest, case: Any) -> HttpResponse:
                             suggestions=selectors.goal_suggestions(case, goals))
     return render(request, "plans/plan_edit.html", {
         "case": case, "plan": plan, "editor": editor, "conflict": conflict,
-    })
+    }, status=409 if conflict else 200)
 
 
 @case_view(Action.VIEW)
@@ -177,11 +178,14 @@ def revision_detail(request: HttpRequest, case: Any, revision_id: Any) -> HttpRe
 @case_view(Action.VIEW)
 def phase_edit(request: HttpRequest, case: Any) -> HttpResponse:
     _require_planner(request, case)
-    form = PhaseForm(request.POST or None)
+    form = PhaseForm(request.POST or None, initial={"version": services.phase_version(case)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.phase_change(actor=request.user, case=case, phase=form.cleaned_data["phase"],
-                                  reason=form.cleaned_data["reason"])
+                                  reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
+        except StaleVersion as exc:
+            conflict = conflict_shown(request, form, exc)
         except services.NotAllowed as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
@@ -192,5 +196,5 @@ def phase_edit(request: HttpRequest, case: Any) -> HttpResponse:
             messages.success(request, _("Phase recorded."))
             return redirect("plans:plan", case_id=case.pk)
     return render(request, "plans/phase.html", {
-        "case": case, "form": form, "history": selectors.phase_history(case),
-    })
+        "case": case, "form": form, "history": selectors.phase_history(case), "conflict": conflict,
+    }, status=409 if conflict else 200)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
+from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from core.choices import Domain
 
@@ -170,7 +171,7 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
 
 
 class AssessmentUpdateSerializer(serializers.Serializer[Any]):
-    version = serializers.IntegerField(help_text="The version you read; refused if someone saved since.")
+    version = version_input()
     assessed_on = serializers.DateField(required=False, allow_null=True, default=None)
     answers = serializers.DictField(child=serializers.IntegerField(allow_null=True), required=False, default=dict,
                                     help_text=ANSWERS_HELP)
@@ -254,34 +255,44 @@ class AssessmentListView(SintasAPIView):
 class AssessmentDetailView(SintasAPIView):
     serializer_classes = {"GET": AssessmentSerializer, "PATCH": AssessmentUpdateSerializer}
 
-    @extend_schema(summary="An assessment", parameters=[CASE_ID, ASSESSMENT_ID],
+    @extend_schema(summary="An assessment", parameters=[CASE_ID, ASSESSMENT_ID, ETAG],
                    responses={200: AssessmentSerializer, 404: NOT_FOUND})
     def get(self, request: Request, case_id: str, assessment_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
-        return Response(AssessmentSerializer(_get(case, assessment_id), context=_context(request, case)).data)
+        assessment = _get(case, assessment_id)
+        return with_etag(Response(AssessmentSerializer(assessment, context=_context(request, case)).data),
+                         assessment.version)
 
     @extend_schema(
         summary="Save draft answers (partial answers allowed)",
-        parameters=[CASE_ID, ASSESSMENT_ID],
+        description="Send the version you read (If-Match or `version`): a save based on an older version is "
+                    "refused, nothing is saved.",
+        parameters=[CASE_ID, ASSESSMENT_ID, IF_MATCH, ETAG],
         request=AssessmentUpdateSerializer,
-        responses={200: AssessmentSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: AssessmentSerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES},
     )
     def patch(self, request: Request, case_id: str, assessment_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         assessment = _get(case, assessment_id)
+        version = request_version(request)
         serializer = AssessmentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         services.assessment_save_draft(actor=request.user, case=case, assessment=assessment, answers=d["answers"],
-                                       assessed_on=d["assessed_on"], expected_version=d["version"])
-        return Response(_out(request, case, assessment))
+                                       assessed_on=d["assessed_on"], expected_version=version)
+        data = _out(request, case, assessment)
+        return with_etag(Response(data), data["version"])
 
-    @extend_schema(summary="Discard a draft", parameters=[CASE_ID, ASSESSMENT_ID],
-                   responses={204: None, 400: INVALID, 404: NOT_FOUND})
+    @extend_schema(summary="Discard a draft",
+                   description="Send the version you read as If-Match: a draft saved since is not discarded.",
+                   parameters=[CASE_ID, ASSESSMENT_ID, IF_MATCH],
+                   responses={204: None, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES})
     def delete(self, request: Request, case_id: str, assessment_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         assessment = _get(case, assessment_id)
-        services.assessment_discard_draft(actor=request.user, case=case, assessment=assessment)
+        version = request_version(request)
+        services.assessment_discard_draft(actor=request.user, case=case, assessment=assessment,
+                                          expected_version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -293,17 +304,19 @@ class AssessmentCompleteView(SintasAPIView):
         description="Screening instruments need every item answered; the holistic instrument at least one "
                     "item in each domain. A positive answer to PHQ-9 item 9 alerts the case psychologists "
                     "and the organisation's supervisors at once.",
-        parameters=[CASE_ID, ASSESSMENT_ID],
+        parameters=[CASE_ID, ASSESSMENT_ID, IF_MATCH, ETAG],
         request=AssessmentUpdateSerializer,
-        responses={200: AssessmentSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: AssessmentSerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES},
     )
     def post(self, request: Request, case_id: str, assessment_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
         assessment = _get(case, assessment_id)
+        version = request_version(request)
         serializer = AssessmentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         services.assessment_complete(actor=request.user, case=case, assessment=assessment, answers=d["answers"],
-                                     assessed_on=d["assessed_on"], expected_version=d["version"])
-        return Response(_out(request, case, assessment))
+                                     assessed_on=d["assessed_on"], expected_version=version)
+        data = _out(request, case, assessment)
+        return with_etag(Response(data), data["version"])
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.choices import Domain
+from core.concurrency import VersionedForm
 
 from .models import AssessmentKind, Instrument, Item
 
@@ -47,12 +48,11 @@ def item_choices(instrument: Instrument, item: Item) -> list[tuple[Any, str]]:
     ]
 
 
-class AssessmentFillForm(forms.Form):
+class AssessmentFillForm(VersionedForm):
     """One radio group per item (with each value's description), the date, and the version the
-    user started from (optimistic concurrency)."""
+    user started from (optimistic concurrency, ``core.concurrency``)."""
 
     assessed_on = forms.DateField(label=_("Date of assessment"), widget=DateInput())
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, instrument: Instrument, items: list[Item], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ from cases.models import CaseStatus, CaseTeamMember
 from cases.services import alert_raise
 from core import clock
 from core.choices import Domain
+from core.concurrency import version_bump, version_check
 from survivors.services import Errors
 
 from . import permissions, scoring
@@ -162,6 +163,25 @@ def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("instrument").get(pk=assessment.pk)
 
 
+def _version_check(assessment: Assessment, expected_version: int | None, answers: Mapping[Any, Any] | None,
+                   assessed_on: dt.date | None) -> None:
+    """Refuse (``StaleVersion``) a save based on another version than the one saved now, with the
+    answers saved now beside the ones submitted (keyed like the form's fields)."""
+    if expected_version is None:
+        return
+    submitted: dict[str, Any] = {}
+    if assessed_on is not None:
+        submitted["assessed_on"] = assessed_on
+    for key, value in (answers or {}).items():
+        if str(key).isdigit():
+            submitted[_field(int(key))] = value
+    saved = {a.item.number: a.value for a in assessment.answers.select_related("item")}
+    current: dict[str, Any] = {"assessed_on": assessment.assessed_on}
+    current.update({_field(n): v for n, v in saved.items()})
+    current.update({name: None for name in submitted if name not in current})  # not answered yet
+    version_check(assessment, expected_version, submitted=submitted, current=current)
+
+
 def _check_draft(e: Errors, *, actor: Any, case: Any, assessment: Assessment, expected_version: int | None) -> None:
     if assessment.case_id != case.pk:
         raise ValidationError(_("This assessment belongs to another case."))
@@ -171,9 +191,6 @@ def _check_draft(e: Errors, *, actor: Any, case: Any, assessment: Assessment, ex
         if assessment.recorded_by_id != actor.pk:
             raise ValidationError(_("Only the person who started this draft may continue or complete it."))
         raise ValidationError(_("You may not record this instrument for this case."))
-    if expected_version is not None and int(expected_version) != assessment.version:
-        raise ValidationError({"version": [_("Someone saved this assessment after you opened it. Reload the page "
-                                             "to see the latest answers, then make your changes again.")]})
 
 
 def assessment_start(*, actor: Any, case: Any, instrument: Instrument, kind: str, assessed_on: dt.date | None,
@@ -208,6 +225,7 @@ def assessment_save_draft(*, actor: Any, case: Any, assessment: Assessment, answ
         locked = _locked(assessment)
         e = Errors()
         _check_draft(e, actor=actor, case=case, assessment=locked, expected_version=expected_version)
+        _version_check(locked, expected_version, answers, assessed_on)
         items = _items(locked.instrument)
         clean = _clean_answers(e, locked.instrument, items, answers)
         if assessed_on is not None:
@@ -218,7 +236,7 @@ def assessment_save_draft(*, actor: Any, case: Any, assessment: Assessment, answ
         _alert_if_flagged(actor=actor, case=case, assessment=locked, items=items, merged=merged)
         if assessed_on is not None:
             locked.assessed_on = assessed_on
-        locked.version += 1
+        version_bump(locked)
         locked.save()
         history_record(actor=actor, instance=locked, action=ChangeRecord.Action.UPDATE, before=before,
                        case_id=case.pk)
@@ -236,6 +254,7 @@ def assessment_complete(*, actor: Any, case: Any, assessment: Assessment, answer
         locked = _locked(assessment)
         e = Errors()
         _check_draft(e, actor=actor, case=case, assessment=locked, expected_version=expected_version)
+        _version_check(locked, expected_version, answers, assessed_on)
         instrument = locked.instrument
         items = _items(instrument)
         clean = _clean_answers(e, instrument, items, answers)
@@ -275,7 +294,7 @@ def assessment_complete(*, actor: Any, case: Any, assessment: Assessment, answer
             locked.assessed_on = assessed_on
         locked.status = Assessment.Status.COMPLETED
         locked.completed_at = clock.now()
-        locked.version += 1
+        version_bump(locked)
         locked.save()
         history_record(actor=actor, instance=locked, action=ChangeRecord.Action.UPDATE, before=before,
                        case_id=case.pk)
@@ -294,9 +313,7 @@ def assessment_discard_draft(*, actor: Any, case: Any, assessment: Assessment,
             raise ValidationError(_("A completed assessment cannot be discarded."))
         if not permissions.may_discard(actor, case, locked):
             raise ValidationError(_("Only the person who started this draft, or a supervisor, may discard it."))
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise ValidationError({"version": [_("Someone saved this assessment after you opened it. Reload the "
-                                                 "page first.")]})
+        version_check(locked, expected_version, submitted={})
         history_record(actor=actor, instance=locked, action=ChangeRecord.Action.DELETE, before=snapshot(locked),
                        case_id=case.pk)
         locked.delete()

@@ -19,22 +19,11 @@ from cases.forms import apply_errors
 from cases.views import case_view
 from core import clock
 from core.choices import Domain
+from core.concurrency import StaleVersion, conflict_shown
 
 from . import charts, permissions, scoring, selectors, services
 from .forms import AssessmentFillForm, AssessmentStartForm
 from .models import Assessment, AssessmentKind
-
-
-def _show_errors(form: Any, exc: ValidationError) -> None:
-    """The service's errors on the form's fields; the version conflict (a hidden field) on top."""
-    if hasattr(exc, "error_dict") and "version" in exc.error_dict:
-        for message in exc.message_dict["version"]:
-            form.add_error(None, message)
-        rest = {k: v for k, v in exc.error_dict.items() if k != "version"}
-        if not rest:
-            return
-        exc = ValidationError(rest)
-    apply_errors(form, exc)
 
 
 def _recordable_instruments(user: Any, case: Any) -> Any:
@@ -96,6 +85,7 @@ def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> Http
     saved = {a.item_id: a.value for a in assessment.answers.all()}
     initial: dict[str, Any] = {"assessed_on": assessment.assessed_on, "version": assessment.version}
     initial.update({f"item_{item.number}": saved[item.pk] for item in items if item.pk in saved})
+    conflict = None
     if request.method == "POST":
         form = AssessmentFillForm(request.POST, instrument=instrument, items=items)
         if form.is_valid():
@@ -105,8 +95,10 @@ def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> Http
             try:
                 service(actor=request.user, case=case, assessment=assessment, answers=form.answers(),
                         assessed_on=d["assessed_on"], expected_version=d["version"])
+            except StaleVersion as exc:
+                conflict = conflict_shown(request, form, exc)
             except ValidationError as exc:
-                _show_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if complete:
                     messages.success(request, _("Assessment completed."))
@@ -121,8 +113,8 @@ def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> Http
     return render(request, "recovery/assessment_fill.html", {
         "case": case, "assessment": assessment, "instrument": instrument, "form": form,
         "safety_alert": _flagged(assessment, items, answers),
-        "may_discard": permissions.may_discard(request.user, case, assessment),
-    })
+        "may_discard": permissions.may_discard(request.user, case, assessment), "conflict": conflict,
+    }, status=409 if conflict else 200)
 
 
 @case_view(Action.VIEW)
@@ -174,8 +166,14 @@ def assessment_discard(request: HttpRequest, case: Any, assessment_id: Any) -> H
     assessment = selectors.assessment_get(case, assessment_id)
     if request.method != "POST":
         return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
+    version = request.POST.get("version", "")
     try:
-        services.assessment_discard_draft(actor=request.user, case=case, assessment=assessment)
+        services.assessment_discard_draft(actor=request.user, case=case, assessment=assessment,
+                                          expected_version=int(version) if version.isdigit() else 0)
+    except StaleVersion:
+        messages.error(request, _("Someone else saved this draft after you opened it, so it was not discarded. "
+                                  "Look at it again first."))
+        return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

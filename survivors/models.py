@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.choices import AgeBand, Sex
+from core.concurrency import Versioned
 from core.crypto import EncryptedBinaryField, EncryptedTextField
 
 
@@ -45,7 +46,7 @@ class Survivor(models.Model):
         return self.code
 
 
-class Identity(models.Model):
+class Identity(Versioned, models.Model):
     """Identifying data, encrypted at rest with keys outside the database (UU 21/2007 Pasal 44:
     the victim's identity is confidential). Only the case team sees it, and every showing is logged."""
 

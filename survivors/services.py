@@ -19,6 +19,7 @@ from accounts.models import Role
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from core.choices import CHILD_AGE_BANDS, AgeBand, Channel, Sex, age_band_for
+from core.concurrency import version_bump, version_check
 from core.crypto import keyed_hash
 from core.models import Region
 
@@ -321,12 +322,23 @@ IDENTITY_TEXT_FIELDS = ("full_name", "aliases", "nik", "birth_date", "phone_numb
 
 @transaction.atomic
 def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any = None,
-                    remove_photo: bool = False) -> Identity:
-    """Change identity fields. The caller has checked ``policy.can(actor, EDIT_IDENTITY, case)``."""
+                    remove_photo: bool = False, version: int | None = None) -> Identity:
+    """Change identity fields. The caller has checked ``policy.can(actor, EDIT_IDENTITY, case)``.
+
+    ``version``: the identity's version the change is based on; raises ``StaleVersion`` (nothing
+    written) when someone saved the identity since (``core.concurrency``).
+    """
     if not policy.can(actor, policy.Action.EDIT_IDENTITY, case):
         raise ValidationError(_("You may not change this identity."))
     survivor = case.survivor
     identity = Identity.objects.select_for_update().get(survivor=survivor)
+    submitted = {name: values[name] for name in IDENTITY_TEXT_FIELDS if name in values}
+    if photo is not None or remove_photo:
+        submitted["photo"] = "new" if photo is not None else None
+    version_check(identity, version, submitted=submitted, current={
+        **{name: getattr(identity, name) for name in IDENTITY_TEXT_FIELDS if name in submitted},
+        **({"photo": "present" if identity.photo else None} if "photo" in submitted else {}),
+    })
     today = timezone.localdate()
     e = Errors()
     full_name = str(values.get("full_name", identity.full_name) or "").strip()
@@ -360,6 +372,7 @@ def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any
         identity.photo, identity.photo_content_type = new_photo
     elif remove_photo:
         identity.photo, identity.photo_content_type = None, ""
+    version_bump(identity)
     identity.save()
     history_record(actor=actor, instance=identity, action=ChangeRecord.Action.UPDATE, before=before,
                    case_id=case.pk)

@@ -84,7 +84,8 @@ def test_platform_admin_edits_and_deactivates(client: Client, personas) -> None:
     page = client.get(url)
     assert page.status_code == 200
     assert 'list="region-codes"' in page.content.decode()
-    response = client.post(url, {"name": "Yayasan Pelangi", "kind": "ngo", "region": "52", "time_zone": "Asia/Jakarta"})
+    response = client.post(url, {"name": "Yayasan Pelangi", "kind": "ngo", "region": "52", "time_zone": "Asia/Jakarta",
+                                 "version": "1"})
     assert response.status_code == 302
     org.refresh_from_db()
     assert (org.name, org.region_id, org.time_zone) == ("Yayasan Pelangi", "52", "Asia/Jakarta")

@@ -111,7 +111,8 @@ def test_org_admin_edits_roles_and_names(client: Client, personas) -> None:
     target = personas.a_health
     response = client.post(
         reverse("accounts:user_edit", kwargs={"user_id": target.pk}),
-        {"first_name": "Yohana", "last_name": "Bria", "email": "", "roles": [Role.HEALTH_WORKER, Role.SUPERVISOR]},
+        {"first_name": "Yohana", "last_name": "Bria", "email": "", "roles": [Role.HEALTH_WORKER, Role.SUPERVISOR],
+         "version": "1"},
     )
     assert response.status_code == 302
     target = User.objects.get(pk=target.pk)
@@ -125,7 +126,7 @@ def test_last_admin_cannot_drop_admin_role_or_deactivate_self(client: Client, pe
     login(client, admin)
     response = client.post(
         reverse("accounts:user_edit", kwargs={"user_id": admin.pk}),
-        {"first_name": "A", "last_name": "", "email": "", "roles": [Role.CASEWORKER]},
+        {"first_name": "A", "last_name": "", "email": "", "roles": [Role.CASEWORKER], "version": "1"},
     )
     assert response.status_code == 200
     assert "last administrator" in response.content.decode()

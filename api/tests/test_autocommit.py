@@ -16,7 +16,7 @@ from survivors.models import Identity
 def test_writes_in_autocommit_mode(transactional_db: Any, personas: Personas) -> None:
     client = token_client(personas.a_caseworker)
     url = f"/api/v1/cases/{personas.case_a.pk}/"
-    response = client.patch(f"{url}identity/", {"aliases": "Sari W."}, format="json")
+    response = client.patch(f"{url}identity/", {"aliases": "Sari W.", "version": 1}, format="json")
     assert response.status_code == 200, response.json()
     assert Identity.objects.get(survivor=personas.case_a.survivor).aliases == "Sari W."
     response = client.post(f"{url}transition/", {"to_status": "assessment", "reason": "ok"}, format="json")

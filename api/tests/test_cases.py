@@ -212,11 +212,13 @@ def test_identity_never_contains_photo_bytes(personas: Personas) -> None:
 
 def test_identity_patch(personas: Personas) -> None:
     client = token_client(personas.a_caseworker)
-    response = client.patch(case_url(personas.case_a, "identity/"), {"aliases": "Sari W."}, format="json")
+    response = client.patch(case_url(personas.case_a, "identity/"), {"aliases": "Sari W.", "version": 1},
+                            format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["aliases"] == "Sari W."
+    assert response["ETag"] == '"2"' and response.json()["version"] == 2
     assert response.json()["full_name"] == "Sari Wulandari"  # untouched
-    bad = client.patch(case_url(personas.case_a, "identity/"), {"nik": "12345"}, format="json")
+    bad = client.patch(case_url(personas.case_a, "identity/"), {"nik": "12345", "version": 2}, format="json")
     assert bad.status_code == 400
     assert "nik" in bad.json()
     assert Identity.objects.get(survivor=personas.case_a.survivor).nik == "5371015204990001"
@@ -311,7 +313,7 @@ def test_intake_patch_changes_only_what_is_sent(personas: Personas) -> None:
         "exploitation_country": "my",
         "transit_countries": ["sg"],
         "intake_notes": "Dijanjikan kerja di Malaysia.",
-    }, format="json")
+    }, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["tppo_process"] == ["recruitment", "transport"]
@@ -325,17 +327,19 @@ def test_intake_patch_changes_only_what_is_sent(personas: Personas) -> None:
 def test_intake_patch_errors(personas: Personas, time_machine: Any) -> None:
     time_machine.move_to(dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC), tick=False)  # 7 December in Kupang
     client = token_client(personas.a_caseworker)
-    response = client.patch(case_url(personas.case_a), {"tppo_process": ["nonsense"]}, format="json")
+    response = client.patch(case_url(personas.case_a), {"tppo_process": ["nonsense"], "version": 1}, format="json")
     assert response.status_code == 400 and "tppo_process" in response.json()
-    response = client.patch(case_url(personas.case_a), {"exploitation_region": "99.99"}, format="json")
+    response = client.patch(case_url(personas.case_a), {"exploitation_region": "99.99", "version": 1}, format="json")
     assert response.status_code == 400 and "exploitation_region" in response.json()
-    response = client.patch(case_url(personas.case_a), {"status": "closed", "intake_notes": "x"}, format="json")
+    response = client.patch(case_url(personas.case_a), {"status": "closed", "intake_notes": "x", "version": 1},
+                            format="json")
     assert response.status_code == 400
     assert response.json()["status"] == ["This field cannot be changed here."]
     case = Case.objects.get(pk=personas.case_a.pk)
     assert (case.status, case.intake_notes) == ("intake", "")
     later = "2026-12-12"
-    response = client.patch(case_url(personas.case_a), {"exploitation_started_on": later}, format="json")
+    response = client.patch(case_url(personas.case_a), {"exploitation_started_on": later, "version": 1},
+                            format="json")
     assert response.status_code == 400 and "exploitation_started_on" in response.json()
 
 
@@ -365,6 +369,6 @@ def test_supervisor_may_transition_and_closed_case_is_frozen(personas: Personas)
     assert response.status_code in (200, 201), response.json()
     personas.case_a.refresh_from_db()
     assert personas.case_a.closed_at is not None
-    response = client.patch(case_url(personas.case_a), {"intake_notes": "x"}, format="json")
+    response = client.patch(case_url(personas.case_a), {"intake_notes": "x", "version": 1}, format="json")
     assert response.status_code == 400
     assert "detail" in response.json()

@@ -27,11 +27,11 @@ def test_deliveries_create_draft_complete_and_refuse(providing: Any, set_now: An
     assert response.status_code == 201, response.json()
     draft = response.json()
     assert draft["status"] == "draft" and draft["service"] is None
-    response = client.patch(f"{base}{draft['id']}/", {"status": "recorded"}, format="json")
+    response = client.patch(f"{base}{draft['id']}/", {"status": "recorded", "version": 1}, format="json")
     assert response.status_code == 400 and set(response.json()) == {"service", "delivered_on"}
     response = client.patch(f"{base}{draft['id']}/", {
         "status": "recorded", "service": "police_report_forwarded", "delivered_on": "2026-03-04",
-        "delivered_time": "09:15", "duration_minutes": 20, "place_region": "53.71"}, format="json")
+        "delivered_time": "09:15", "duration_minutes": 20, "place_region": "53.71", "version": 1}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "recorded" and body["delivered_time"] == "09:15"

@@ -142,13 +142,13 @@ def test_record_a_draft_then_complete_it_on_the_pages(providing: Any, set_now: A
     assert draft.is_draft
     edit = reverse("care:delivery_edit", kwargs={"case_id": p.case_a.pk, "delivery_id": draft.pk})
     response = client.post(edit, {"action": "record", "service": "medical_care", "delivered_on": "2026-03-10",
-                                  "delivered_by": p.a_caseworker.pk, "outcome_note": "Catatan awal"})
+                                  "delivered_by": p.a_caseworker.pk, "outcome_note": "Catatan awal", "version": 1})
     assert response.status_code == 200  # refused: the date is in the future; the form keeps the input
     assert "Catatan awal" in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_draft and draft.service is None
     response = client.post(edit, {"action": "record", "service": "medical_care", "delivered_on": "2026-03-04",
-                                  "delivered_by": p.a_caseworker.pk, "duration_minutes": "30"})
+                                  "delivered_by": p.a_caseworker.pk, "duration_minutes": "30", "version": 1})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert not draft.is_draft and draft.duration_minutes == 30
@@ -172,7 +172,7 @@ def test_application_page_and_organisation_services_page(personas: Any, set_now:
     assert client.get(services_url).status_code == 404  # caseworkers do not manage the list
     admin = login(Client(), p.a_admin)
     assert admin.get(services_url).status_code == 200
-    assert admin.post(services_url, {"services": ["legal_aid", "repatriation"]}).status_code == 302
+    assert admin.post(services_url, {"services": ["legal_aid", "repatriation"], "version": "1"}).status_code == 302
     assert set(OrganisationService.objects.filter(organisation=p.org_a).values_list("service__code", flat=True)) == {
         "legal_aid", "repatriation"}
 

@@ -93,9 +93,16 @@ def test_only_admins_and_supervisors_edit_their_own_profile(personas: Any, clien
         services.profile_save(actor=p.a_supervisor, values={"services": ["legal_aid"]})
     assert "Only an organisation administrator" in str(exc.value)
     login(client, p.a_admin)
+    assert client.get("/api/v1/partners/mine/")["ETag"] == '"1"'
     r = client.patch("/api/v1/partners/mine/", {"services": ["legal_aid"], "regions": ["53.71"]},
-                     content_type="application/json")
+                     content_type="application/json", HTTP_IF_MATCH='"1"')
     assert r.status_code == 200 and r.json()["services"] == ["legal_aid"] and r.json()["regions"] == ["53.71"]
+    assert r["ETag"] == '"2"'
+    # The same change again, based on the version before it: refused, the saved profile stays.
+    r = client.patch("/api/v1/partners/mine/", {"regions": ["53"]}, content_type="application/json",
+                     HTTP_IF_MATCH='"1"')
+    assert r.status_code == 412 and r.json()["version"] == 2 and r.json()["changed_fields"] == ["regions"]
+    assert r.json()["changed_fields"] == ["regions"]
 
 
 def test_bad_profile_input_refused_and_nothing_saved(personas: Any) -> None:
@@ -111,7 +118,7 @@ def test_profile_page_saves(personas: Any, client: Any) -> None:
     login(client, personas.a_admin)
     response = client.post(reverse("partners:edit"), {
         "is_listed": "on", "accepting_referrals": "on", "serves_women": "on", "description": "Layanan terpadu",
-        "regions": ["53.71"], "services": ["medical_care"], "languages": "Bahasa Indonesia"})
+        "regions": ["53.71"], "services": ["medical_care"], "languages": "Bahasa Indonesia", "version": "0"})
     assert response.status_code == 302
     profile = PartnerProfile.objects.get(organisation=personas.org_a)
     assert profile.description == "Layanan terpadu" and not profile.serves_men

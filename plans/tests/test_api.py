@@ -95,11 +95,17 @@ def test_submit_approve_and_refusal_for_a_caseworker(personas: Personas) -> None
 def test_phase_api(personas: Personas) -> None:
     p = personas
     api = token_client(p.a_psychologist)
-    refused = api.post(f"/api/v1/cases/{p.case_a.pk}/phase/", {"phase": "recovery", "reason": ""}, format="json")
+    refused = api.post(f"/api/v1/cases/{p.case_a.pk}/phase/", {"phase": "recovery", "reason": "", "version": 0},
+                       format="json")
     assert refused.status_code == 400 and "reason" in refused.json()
     created = api.post(f"/api/v1/cases/{p.case_a.pk}/phase/", {"phase": "recovery", "reason": "Stabil"},
-                       format="json")
-    assert created.status_code == 201 and created.json()["phase"] == "recovery"
+                       format="json", HTTP_IF_MATCH='"0"')
+    assert created.status_code == 201 and created.json()["phase"] == "recovery" and created["ETag"] == '"1"'
+    # A second decision made on the phase as it was before: refused, nothing recorded.
+    stale = api.post(f"/api/v1/cases/{p.case_a.pk}/phase/", {"phase": "safety_stabilisation", "reason": "Tidak aman"},
+                     format="json", HTTP_IF_MATCH='"0"')
+    assert stale.status_code == 412 and stale.json()["version"] == 1
+    assert stale.json()["changed_fields"] == ["phase", "reason"]
     got = api.get(f"/api/v1/cases/{p.case_a.pk}/phase/").json()
     assert got["current"]["reason"] == "Stabil" and len(got["history"]) == 1
     assert PhaseChange.objects.count() == 1

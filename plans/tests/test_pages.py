@@ -78,7 +78,7 @@ def test_concurrent_edit_on_the_page_shows_the_difference_and_overwrites_nothing
                                                "g0-description": "First's goal text"}).status_code == 302
     response = second.post(url("edit", p.case_a), {**form, "priorities": "Typed by the second",
                                                     "g0-description": "Second's goal text"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 409
     text = response.content.decode()
     assert response.context["conflict"] is not None
     diff = response.context["conflict"].differences
@@ -165,9 +165,9 @@ def test_revision_pages(personas: Personas) -> None:
 def test_phase_page(personas: Personas) -> None:
     p = personas
     client = login(Client(), p.a_psychologist)
-    response = client.post(url("phase", p.case_a), {"phase": "recovery", "reason": ""})
+    response = client.post(url("phase", p.case_a), {"phase": "recovery", "reason": "", "version": "0"})
     assert response.status_code == 200 and response.context["form"].errors["reason"]
-    assert client.post(url("phase", p.case_a), {"phase": "recovery", "reason": "Stabil"}).status_code == 302
+    assert client.post(url("phase", p.case_a), {"phase": "recovery", "reason": "Stabil", "version": "0"}).status_code == 302
     assert PhaseChange.objects.get().phase == "recovery"
     case_file = client.get(reverse("cases:detail", kwargs={"case_id": p.case_a.pk}))
     assert b"Stabil" in case_file.content

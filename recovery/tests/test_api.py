@@ -40,7 +40,7 @@ def test_start_save_draft_and_complete(personas: Personas) -> None:
     assert r.status_code == 200 and r.json()["version"] == 2
     assert Alert.objects.filter(kind="self_harm").count() == 2
     r = client.patch(one(p.case_a, a), {"version": 1, "answers": {"4": 0}}, format="json")
-    assert r.status_code == 400 and "version" in r.json()
+    assert r.status_code == 409 and r.json()["version"] == 2 and r.json()["changed_fields"] == ["item_4"]
     r = client.post(one(p.case_a, a, complete=True), {"version": 2}, format="json")
     assert r.status_code == 400 and set(r.json()) == {"item_4", "item_5", "item_6", "item_7", "item_8"}
     r = client.post(one(p.case_a, a, complete=True),
@@ -87,8 +87,9 @@ def test_refusals_and_discard(personas: Personas) -> None:
     r = client.post(lst(p.case_a), {"instrument": "SHRS", "kind": "baseline", "assessed_on": "2026-03-10"},
                     format="json")
     a = Assessment.objects.get(pk=r.json()["id"])
-    assert token_client(p.a_psychologist).delete(one(p.case_a, a)).status_code == 400  # not theirs
-    assert client.delete(one(p.case_a, a)).status_code == 204
+    assert token_client(p.a_psychologist).delete(one(p.case_a, a), HTTP_IF_MATCH='"1"').status_code == 400  # not theirs
+    assert client.delete(one(p.case_a, a)).status_code == 428
+    assert client.delete(one(p.case_a, a), HTTP_IF_MATCH='"1"').status_code == 204
     assert not Assessment.objects.exists()
 
 

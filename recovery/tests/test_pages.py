@@ -81,7 +81,10 @@ def test_a_stale_form_is_refused_not_overwritten(personas: Personas) -> None:
     assessment_save_draft(actor=p.a_caseworker, case=p.case_a, assessment=a, answers={1: 4})
     response = client.post(url("fill", p.case_a, a), {"assessed_on": "2026-03-10", "version": "1", "item_1": "1",
                                                       "action": "save"})
-    assert response.status_code == 200 and "Reload" in response.content.decode()
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this record after you opened it" in html and "data-conflict" in html
+    assert 'name="version" value="2"' in html  # the next save is based on what was just shown
     assert Answer.objects.get(assessment=a).value == 4
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from audit.models import ChangeRecord
 from cases.services import case_team_add, case_transition
 from conftest import Personas
+from core.concurrency import StaleVersion
 from recovery.models import Answer, Assessment, DomainScore, ScreeningResult
 from recovery.services import (
     assessment_complete,
@@ -140,9 +141,11 @@ def test_a_stale_version_is_refused(personas: Personas) -> None:
     p = personas
     a = start(p)
     assessment_save_draft(actor=p.a_caseworker, case=p.case_a, assessment=a, answers={1: 2}, expected_version=1)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(StaleVersion) as exc:
         assessment_save_draft(actor=p.a_caseworker, case=p.case_a, assessment=a, answers={1: 4}, expected_version=1)
-    assert "version" in exc.value.message_dict
+    assert exc.value.current_version == 2
+    assert exc.value.current["item_1"] == 2 and exc.value.submitted["item_1"] == 4
+    assert exc.value.changed_fields == ["item_1"]
     assert Answer.objects.get(assessment=a).value == 2
 
 
