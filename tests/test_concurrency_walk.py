@@ -48,6 +48,7 @@ NOT_EDITS: dict[str, str] = {
         "monitoring:download_national_csv", "monitoring:download_national_xlsx", "monitoring:reports_national",
         "releases:index", "releases:ledger", "releases:detail", "releases:download_csv", "releases:download_xlsx",
         "releases:report_csv", "releases:simfoni", "accounts:users", "accounts:organisations", "accounts:tokens",
+        "accounts:organisation_tokens",
         "api-survivor-list", "api-survivor-detail", "api-instrument-list", "api-plan-revisions",
         "api-service-list", "api-case-clocks", "api-case-follow-ups", "api-partner-list", "api-partner-detail",
         "api-referral-list", "api-referral-detail", "api-referral-htcds", "api-transfers-incoming",
@@ -80,6 +81,7 @@ NOT_EDITS: dict[str, str] = {
     **{name: ACCOUNT for name in (
         "set_language", "accounts:login", "accounts:otp", "accounts:otp_setup", "accounts:logout",
         "accounts:password_change", "accounts:user_password_reset", "accounts:token_revoke",
+        "accounts:organisation_token_revoke",
     )},
 }
 
