@@ -1,0 +1,168 @@
+"""The hash chain of the access log and the change history.
+
+Each row carries ``chain_seq`` (1, 2, 3, ... per table, without gaps) and ``chain_hash``:
+
+    chain_hash = HMAC-SHA256(SINTAS_TRAIL_KEY, [table, chain_seq, previous row's chain_hash, row's values])
+
+The key lives outside the database (settings), so whoever can write the tables cannot compute a
+valid link for an edited, inserted or renumbered row; a deleted row leaves a gap in ``chain_seq``.
+``manage.py verify_trail`` walks each chain and reports the first broken link.
+
+One chain per table stays linear under concurrent writers: on PostgreSQL each table has a
+transaction-scoped advisory lock, taken before the last link is read and released at commit
+(so the next writer reads the committed link); SQLite serialises writers by itself
+(``transaction_mode = IMMEDIATE``). The cost per insert is the lock and one read of the last row
+through the unique index on ``chain_seq``; a bulk insert pays it once for the whole batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import connections, models, transaction
+
+T = TypeVar("T")
+
+GENESIS = ""  # the "previous hash" of a chain's first row
+
+# Advisory lock keys (pg_advisory_xact_lock(int, int)): a namespace and one number per table.
+# A transaction never takes a lock of this list after one that comes later in it (see _lock), so
+# two writers cannot deadlock on them.
+LOCK_NAMESPACE = 0x53494E54  # "SINT"
+LOCK_ORDER = ("audit.changerecord", "audit.accesslogentry")
+
+
+def _key() -> bytes:
+    return str(settings.SINTAS_TRAIL_KEY).encode()
+
+
+def _plain(field: models.Field[Any, Any], value: Any) -> Any:
+    """A value in one canonical form, the same whether it comes from a new object or from the database."""
+    if value is None:
+        return None
+    if isinstance(field, models.JSONField):
+        return value
+    value = field.to_python(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (int, str, bool, float)):
+        return value
+    return str(value)
+
+
+# The fields each link covers, fixed here (not "every field"), so a column added later does not
+# change the links of the rows written before it.
+CHAINED_FIELDS: dict[str, tuple[str, ...]] = {
+    "audit.changerecord": ("at", "actor_id", "model", "object_id", "action", "changes", "case_id"),
+    "audit.accesslogentry": ("at", "user_id", "organisation_id", "case_id", "survivor_id", "what", "ip_address"),
+}
+
+
+def chain_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [model._meta.get_field(name) for name in CHAINED_FIELDS[model._meta.label_lower]]  # type: ignore[misc]
+
+
+def link(table: str, seq: int, previous: str, fields: Sequence[models.Field[Any, Any]], values: Sequence[Any],
+         *, key: bytes | None = None) -> str:
+    """The chain hash of one row, from its field values (attribute values, foreign keys as ids)."""
+    payload = json.dumps(
+        [table, seq, previous, {f.attname: _plain(f, v) for f, v in zip(fields, values, strict=True)}],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hmac.new(key or _key(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _lock(model: type[models.Model], using: str, *, in_transaction: bool) -> None:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE already holds the database's write lock
+    label = model._meta.label_lower
+    position = LOCK_ORDER.index(label)
+    # Inside a longer transaction a later lock may follow, so take every earlier one first: the
+    # locks are then always taken in LOCK_ORDER. A lone insert (autocommit) needs only its own.
+    wanted = LOCK_ORDER[: position + 1] if in_transaction else (label,)
+    with connection.cursor() as cursor:
+        for name in wanted:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, LOCK_ORDER.index(name)])
+
+
+def chained_insert(model: type[models.Model], objs: Iterable[Any], using: str, insert: Callable[[], T]) -> T:
+    """Give ``objs`` (new rows of ``model``, in order) the next links of the table's chain, then
+    run ``insert`` in the same transaction, which must write exactly those rows."""
+    connection = connections[using]
+    in_transaction = connection.in_atomic_block
+    table = model._meta.db_table
+    fields = chain_fields(model)
+    with transaction.atomic(using=using, savepoint=False):
+        _lock(model, using, in_transaction=in_transaction)
+        last = (
+            model._base_manager.using(using).order_by("-chain_seq").values_list("chain_seq", "chain_hash").first()
+        )
+        seq, previous = last if last else (0, GENESIS)
+        for obj in objs:
+            seq += 1
+            obj.chain_seq = seq
+            obj.chain_hash = link(table, seq, previous, fields, [getattr(obj, f.attname) for f in fields])
+            previous = obj.chain_hash
+        return insert()
+
+
+class Break:
+    """The first broken link of a chain."""
+
+    def __init__(self, *, table: str, row_id: Any, seq: int, at: Any, reason: str) -> None:
+        self.table, self.row_id, self.seq, self.at, self.reason = table, row_id, seq, at, reason
+
+    def __str__(self) -> str:
+        at = self.at.astimezone(dt.UTC).isoformat() if isinstance(self.at, dt.datetime) else self.at
+        return f"{self.table}: row id {self.row_id} (link {self.seq}, time {at}): {self.reason}"
+
+
+class Walk:
+    """What walking one chain found: the rows checked, the last link, and the first break (if any)."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.count = 0
+        self.last_seq = 0
+        self.last_hash = GENESIS
+        self.broken: Break | None = None
+
+
+def chain_verify(model: type[models.Model], *, using: str = "default", chunk_size: int = 5000) -> Walk:
+    """Walk a table's chain in ``chain_seq`` order (streamed: constant memory) up to its first break."""
+    table = model._meta.db_table
+    fields = chain_fields(model)
+    names = [f.attname for f in fields]
+    at_index = names.index("at") if "at" in names else None
+    walk = Walk(table)
+    rows = (
+        model._base_manager.using(using).order_by("chain_seq")
+        .values_list("pk", "chain_seq", "chain_hash", *names).iterator(chunk_size=chunk_size)
+    )
+    key = _key()
+    expected_seq, previous = 1, GENESIS
+    for pk, seq, stored, *values in rows:
+        at = values[at_index] if at_index is not None else None
+        if seq != expected_seq:
+            missing = f"link {expected_seq}" if seq == expected_seq + 1 else f"links {expected_seq} to {seq - 1}"
+            walk.broken = Break(table=table, row_id=pk, seq=seq, at=at,
+                                reason=f"{missing} before this row are missing (deleted rows)")
+            return walk
+        if not hmac.compare_digest(stored or "", link(table, seq, previous, fields, values, key=key)):
+            walk.broken = Break(table=table, row_id=pk, seq=seq, at=at,
+                                reason="the row's content or hash does not match its link (changed or forged row)")
+            return walk
+        walk.count += 1
+        walk.last_seq, walk.last_hash = seq, stored
+        expected_seq, previous = seq + 1, stored
+    return walk
