@@ -11,8 +11,8 @@ valid link for an edited, inserted or renumbered row; a deleted row leaves a gap
 One chain per table stays linear under concurrent writers: on PostgreSQL each table has a
 transaction-scoped advisory lock, taken before the last link is read and released at commit
 (so the next writer reads the committed link); SQLite serialises writers by itself
-(``transaction_mode = IMMEDIATE``). The cost per insert is the lock and one read of the last row
-through the unique index on ``chain_seq``; a bulk insert pays it once for the whole batch.
+(``transaction_mode = IMMEDIATE``). The cost per insert is one round trip (the lock and a read of
+the last row through the unique index on ``chain_seq``); a bulk insert pays it once per batch.
 """
 
 from __future__ import annotations
@@ -81,33 +81,41 @@ def link(table: str, seq: int, previous: str, fields: Sequence[models.Field[Any,
     return hmac.new(key or _key(), payload.encode(), hashlib.sha256).hexdigest()
 
 
-def _lock(model: type[models.Model], using: str, *, in_transaction: bool) -> None:
+def _lock_and_read_last(model: type[models.Model], using: str, *, in_transaction: bool) -> tuple[int, str]:
+    """Take the table's chain lock, then read its last link (after the lock: the link committed by
+    whoever held it before). On PostgreSQL both go to the server in one round trip."""
     connection = connections[using]
+    table = model._meta.db_table
     if connection.vendor != "postgresql":
-        return  # SQLite: BEGIN IMMEDIATE already holds the database's write lock
+        # SQLite: BEGIN IMMEDIATE already holds the database's write lock.
+        last = model._base_manager.using(using).order_by("-chain_seq").values_list("chain_seq", "chain_hash").first()
+        return last if last else (0, GENESIS)
     label = model._meta.label_lower
     position = LOCK_ORDER.index(label)
     # Inside a longer transaction a later lock may follow, so take every earlier one first: the
     # locks are then always taken in LOCK_ORDER. A lone insert (autocommit) needs only its own.
     wanted = LOCK_ORDER[: position + 1] if in_transaction else (label,)
+    q = connection.ops.quote_name
+    # Separate statements (each reads with its own snapshot, so the last one sees what the previous
+    # holder of the lock committed); constants and our own table name only, no parameters.
+    statements = [f"SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {LOCK_ORDER.index(name)})" for name in wanted]
+    statements.append(f"SELECT chain_seq, chain_hash FROM {q(table)} ORDER BY chain_seq DESC LIMIT 1")  # noqa: S608
     with connection.cursor() as cursor:
-        for name in wanted:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, LOCK_ORDER.index(name)])
+        cursor.execute("; ".join(statements))
+        for _lock in wanted:
+            cursor.nextset()
+        last = cursor.fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
 def chained_insert(model: type[models.Model], objs: Iterable[Any], using: str, insert: Callable[[], T]) -> T:
     """Give ``objs`` (new rows of ``model``, in order) the next links of the table's chain, then
     run ``insert`` in the same transaction, which must write exactly those rows."""
-    connection = connections[using]
-    in_transaction = connection.in_atomic_block
+    in_transaction = connections[using].in_atomic_block
     table = model._meta.db_table
     fields = chain_fields(model)
     with transaction.atomic(using=using, savepoint=False):
-        _lock(model, using, in_transaction=in_transaction)
-        last = (
-            model._base_manager.using(using).order_by("-chain_seq").values_list("chain_seq", "chain_hash").first()
-        )
-        seq, previous = last if last else (0, GENESIS)
+        seq, previous = _lock_and_read_last(model, using, in_transaction=in_transaction)
         for obj in objs:
             seq += 1
             obj.chain_seq = seq
