@@ -131,6 +131,8 @@ class Break:
         self.table, self.row_id, self.seq, self.at, self.reason = table, row_id, seq, at, reason
 
     def __str__(self) -> str:
+        if self.row_id is None:
+            return f"{self.table}: link {self.seq}: {self.reason}"
         at = self.at.astimezone(dt.UTC).isoformat() if isinstance(self.at, dt.datetime) else self.at
         return f"{self.table}: row id {self.row_id} (link {self.seq}, time {at}): {self.reason}"
 
@@ -146,8 +148,14 @@ class Walk:
         self.broken: Break | None = None
 
 
-def chain_verify(model: type[models.Model], *, using: str = "default", chunk_size: int = 5000) -> Walk:
-    """Walk a table's chain in ``chain_seq`` order (streamed: constant memory) up to its first break."""
+def chain_verify(model: type[models.Model], *, using: str = "default", chunk_size: int = 5000,
+                 anchors: dict[int, str] | None = None) -> Walk:
+    """Walk a table's chain in ``chain_seq`` order (streamed: constant memory) up to its first break.
+
+    ``anchors`` are links noted outside the database on an earlier run ({link number: hash}): the
+    chain must still pass through each of them, which catches rows cut off its end and a chain
+    rebuilt from an old backup or with the key."""
+    anchors = anchors or {}
     table = model._meta.db_table
     fields = chain_fields(model)
     names = [f.attname for f in fields]
@@ -170,7 +178,16 @@ def chain_verify(model: type[models.Model], *, using: str = "default", chunk_siz
             walk.broken = Break(table=table, row_id=pk, seq=seq, at=at,
                                 reason="the row's content or hash does not match its link (changed or forged row)")
             return walk
+        if seq in anchors and not hmac.compare_digest(stored, anchors[seq]):
+            walk.broken = Break(table=table, row_id=pk, seq=seq, at=at,
+                                reason="the link differs from the anchor noted earlier (the chain was rebuilt)")
+            return walk
         walk.count += 1
         walk.last_seq, walk.last_hash = seq, stored
         expected_seq, previous = seq + 1, stored
+    beyond = [n for n in anchors if n > walk.last_seq]
+    if beyond:
+        walk.broken = Break(table=table, row_id=None, seq=min(beyond), at=None,
+                            reason=f"the chain ends at link {walk.last_seq}, before this anchor noted earlier "
+                                   "(rows were cut off its end)")
     return walk

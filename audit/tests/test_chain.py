@@ -151,6 +151,28 @@ def test_tampering_behind_the_applications_back_is_reported_at_the_right_row(
     assert other._meta.db_table not in message  # the other chain is untouched and not reported
 
 
+@pytest.mark.parametrize("table", TABLES)
+def test_an_anchor_noted_earlier_finds_rows_cut_off_the_end(personas: Personas, table: str) -> None:
+    write_trail(personas)
+    model = TABLES[table]
+    line = next(line for line in verify().splitlines() if line.startswith(model._meta.db_table))
+    anchor = line.split(" anchor ")[1]
+    assert "intact" in verify_with(anchor)
+    last = model.objects.latest("chain_seq")
+    behind_the_back(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [last.pk])
+    assert verify().count("intact") == 2  # without the anchor a cut-off end cannot be seen
+    with pytest.raises(CommandError, match=f"link {last.chain_seq}: the chain ends at link {last.chain_seq - 1}"):
+        verify_with(anchor)
+    with pytest.raises(CommandError, match="TABLE:LINK:HASH"):
+        verify_with(f"{model._meta.db_table}:{last.chain_seq}")
+
+
+def verify_with(*anchors: str) -> str:
+    out = io.StringIO()
+    call_command("verify_trail", *[f"--anchor={a}" for a in anchors], stdout=out)
+    return out.getvalue()
+
+
 def test_the_seeded_demo_verifies_intact(db: Any) -> None:
     call_command("seed", survivors=10, verbosity=0)
     assert ChangeRecord.objects.exists()
