@@ -18,7 +18,7 @@ from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record
 from conftest import Personas
 
-TABLES = {"access_log": AccessLogEntry, "history": ChangeRecord}
+TABLES: dict[str, Any] = {"access_log": AccessLogEntry, "history": ChangeRecord}
 
 
 def verify() -> str:
