@@ -43,20 +43,25 @@ def _key() -> bytes:
     return str(settings.SINTAS_TRAIL_KEY).encode()
 
 
-def _plain(field: models.Field[Any, Any], value: Any) -> Any:
-    """A value in one canonical form, the same whether it comes from a new object or from the database."""
-    if value is None:
-        return None
+def _canonical(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """How one field's value is put into a link: one canonical form, the same whether the value
+    comes from a new object or back from the database (a datetime in UTC with microseconds, a
+    UUID in its hyphenated form, an id as an integer, an IP address as Django normalises it)."""
     if isinstance(field, models.JSONField):
-        return value
-    value = field.to_python(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (int, str, bool, float)):
-        return value
-    return str(value)
+        return lambda value: value
+    if isinstance(field, models.DateTimeField):
+        def moment(value: Any) -> str:
+            if not isinstance(value, dt.datetime):
+                value = field.to_python(value)
+            return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        return moment
+    if isinstance(field, models.UUIDField):
+        return lambda value: str(value if isinstance(value, uuid.UUID) else field.to_python(value))
+    if isinstance(field, (models.ForeignKey, models.IntegerField)):
+        return int
+    if isinstance(field, models.GenericIPAddressField):
+        return field.to_python
+    return str
 
 
 # The fields each link covers, fixed here (not "every field"), so a column added later does not
@@ -71,14 +76,27 @@ def chain_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [model._meta.get_field(name) for name in CHAINED_FIELDS[model._meta.label_lower]]  # type: ignore[misc]
 
 
+class Linker:
+    """Computes the links of one table (its fields' converters, the JSON encoder and the keyed
+    HMAC prepared once, so a walk over millions of rows spends its time hashing)."""
+
+    def __init__(self, table: str, fields: Sequence[models.Field[Any, Any]], *, key: bytes | None = None) -> None:
+        self.table = table
+        self.converters = [_canonical(f) for f in fields]
+        self.encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        self.mac = hmac.new(key or _key(), digestmod=hashlib.sha256)
+
+    def link(self, seq: int, previous: str, values: Sequence[Any]) -> str:
+        plain = [None if v is None else convert(v) for convert, v in zip(self.converters, values, strict=True)]
+        mac = self.mac.copy()
+        mac.update(self.encoder.encode([self.table, seq, previous, plain]).encode())
+        return mac.hexdigest()
+
+
 def link(table: str, seq: int, previous: str, fields: Sequence[models.Field[Any, Any]], values: Sequence[Any],
          *, key: bytes | None = None) -> str:
     """The chain hash of one row, from its field values (attribute values, foreign keys as ids)."""
-    payload = json.dumps(
-        [table, seq, previous, {f.attname: _plain(f, v) for f, v in zip(fields, values, strict=True)}],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
-    )
-    return hmac.new(key or _key(), payload.encode(), hashlib.sha256).hexdigest()
+    return Linker(table, fields, key=key).link(seq, previous, values)
 
 
 def _lock_and_read_last(model: type[models.Model], using: str, *, in_transaction: bool) -> tuple[int, str]:
@@ -116,10 +134,11 @@ def chained_insert(model: type[models.Model], objs: Iterable[Any], using: str, i
     fields = chain_fields(model)
     with transaction.atomic(using=using, savepoint=False):
         seq, previous = _lock_and_read_last(model, using, in_transaction=in_transaction)
+        linker = Linker(table, fields)
         for obj in objs:
             seq += 1
             obj.chain_seq = seq
-            obj.chain_hash = link(table, seq, previous, fields, [getattr(obj, f.attname) for f in fields])
+            obj.chain_hash = linker.link(seq, previous, [getattr(obj, f.attname) for f in fields])
             previous = obj.chain_hash
         return insert()
 
@@ -165,7 +184,7 @@ def chain_verify(model: type[models.Model], *, using: str = "default", chunk_siz
         model._base_manager.using(using).order_by("chain_seq")
         .values_list("pk", "chain_seq", "chain_hash", *names).iterator(chunk_size=chunk_size)
     )
-    key = _key()
+    linker = Linker(table, fields)
     expected_seq, previous = 1, GENESIS
     for pk, seq, stored, *values in rows:
         at = values[at_index] if at_index is not None else None
@@ -174,7 +193,7 @@ def chain_verify(model: type[models.Model], *, using: str = "default", chunk_siz
             walk.broken = Break(table=table, row_id=pk, seq=seq, at=at,
                                 reason=f"{missing} before this row are missing (deleted rows)")
             return walk
-        if not hmac.compare_digest(stored or "", link(table, seq, previous, fields, values, key=key)):
+        if not hmac.compare_digest(stored or "", linker.link(seq, previous, values)):
             walk.broken = Break(table=table, row_id=pk, seq=seq, at=at,
                                 reason="the row's content or hash does not match its link (changed or forged row)")
             return walk

@@ -4,7 +4,7 @@ Reversing clears the links (0005's reversal then drops the columns)."""
 
 from django.db import migrations
 
-from audit.chain import GENESIS, chain_fields, link
+from audit.chain import GENESIS, Linker, chain_fields
 
 BATCH = 2000
 TRIGGER = "audit_accesslog_no_update_delete"  # migration 0002: refuses UPDATE on the access log
@@ -15,6 +15,7 @@ def _link_all(apps, schema_editor, name):
     table = model._meta.db_table
     fields = chain_fields(model)
     names = [f.attname for f in fields]
+    linker = Linker(table, fields)
     seq, previous, last_pk = 0, GENESIS, None
     while True:  # keyset pages: constant memory, and no open cursor on the table being updated
         page = model._base_manager.order_by("pk")
@@ -26,7 +27,7 @@ def _link_all(apps, schema_editor, name):
         batch = []
         for pk, *values in rows:
             seq += 1
-            previous = link(table, seq, previous, fields, values)
+            previous = linker.link(seq, previous, values)
             batch.append(model(pk=pk, chain_seq=seq, chain_hash=previous))
         model._base_manager.bulk_update(batch, ["chain_seq", "chain_hash"])
         last_pk = rows[-1][0]
