@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 
-class ChangeRecord(models.Model):
+from .chain import chained_insert
+
+
+class ChainedQuerySet(models.QuerySet[Any]):
+    """Rows of a hash-chained table: only ever inserted; a bulk insert links the whole batch under one lock."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(f"{self.model._meta.verbose_name} is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{self.model._meta.verbose_name} is append-only.")
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise ValueError("A hash-chained table takes plain inserts only (a skipped row would break the chain).")
+        rows = list(objs)
+        return chained_insert(self.model, rows, self.db, lambda: super(ChainedQuerySet, self).bulk_create(
+            rows, *args, **kwargs))
+
+
+class ChainedModel(models.Model):
+    """A row that, once written, carries its link in the table's hash chain (audit/chain.py)."""
+
+    chain_seq = models.BigIntegerField(unique=True, editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.verbose_name} is append-only.")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        chained_insert(type(self), [self], using, lambda: super(ChainedModel, self).save(*args, **kwargs))
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{self._meta.verbose_name} is append-only.")
+
+
+class ChangeRecord(ChainedModel):
     """One change to one record: who, when, and each field's old and new value.
 
     Values of encrypted identity fields are never copied here (that would put plain identity
-    data outside the vault); the record says which of them changed.
+    data outside the vault); the record says which of them changed. Rows are only ever inserted,
+    each linked into the table's hash chain (audit/chain.py).
     """
 
     class Action(models.TextChoices):
@@ -21,7 +63,7 @@ class ChangeRecord(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
     )
@@ -32,6 +74,8 @@ class ChangeRecord(models.Model):
     # The case the change belongs to, so a case's history is one indexed query.
     case_id = models.UUIDField(null=True, blank=True, db_index=True)
 
+    objects = ChainedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id"])]
@@ -41,17 +85,10 @@ class ChangeRecord(models.Model):
         return f"{self.model}:{self.object_id} {self.action}"
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")
-
-
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ChainedModel):
     """Who saw which case or identity, when. Rows are only ever inserted (PostgreSQL also
-    refuses UPDATE and DELETE on this table by trigger, see migration 0002)."""
+    refuses UPDATE and DELETE on this table by trigger, see migration 0002, and the application's
+    role may only INSERT and SELECT, see docs/privacy.md), each linked into the table's hash chain."""
 
     class What(models.TextChoices):
         CASE_FILE = "case_file", _("case file")
@@ -71,7 +108,7 @@ class AccessLogEntry(models.Model):
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
     )
@@ -81,7 +118,7 @@ class AccessLogEntry(models.Model):
     what = models.CharField(_("what was shown"), max_length=20, choices=What.choices)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AccessLogQuerySet.as_manager()
+    objects = ChainedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -90,11 +127,3 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.what} {self.case_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")

@@ -189,6 +189,10 @@ SINTAS_ENCRYPTION_KEYS = [
 ]
 # Key for the keyed hash (HMAC-SHA256) that makes NIK findable by exact match.
 SINTAS_HASH_KEY = _secret("SINTAS_HASH_KEY", "hash_key")
+# Key for the hash chain of the access log and the change history (HMAC-SHA256, audit/chain.py).
+# Kept outside the database, so whoever can write the tables cannot forge a link; never rotate it
+# casually: `manage.py verify_trail` checks every existing link with this key.
+SINTAS_TRAIL_KEY = _secret("SINTAS_TRAIL_KEY", "trail_key")
 
 ALLOWED_HOSTS = env_list("SINTAS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SINTAS_CSRF_TRUSTED_ORIGINS")

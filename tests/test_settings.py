@@ -18,6 +18,7 @@ _OWN_VARIABLES = ("SINTAS_", "DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_BRO
 
 
 def _run(env: dict[str, str], var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # The settings alone, on SQLite: the database role's deploy check is tested in audit/tests/test_roles.py.
     base = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_VARIABLES)}
     base.update({"SINTAS_VAR_DIR": str(var_dir), **env})
     # umask 022, as from an ordinary login shell (this test process already runs with Sintas's own)
@@ -31,6 +32,7 @@ def _production(**extra: str) -> dict[str, str]:
         "SINTAS_SECRET_KEY": "k" * 20 + "-production-secret-key-for-the-check-0123456789",
         "SINTAS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "SINTAS_HASH_KEY": "hash-key-for-the-check",
+        "SINTAS_TRAIL_KEY": "trail-key-for-the-check",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         **extra,
     }

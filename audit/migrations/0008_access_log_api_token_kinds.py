@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_more_kinds'),
+        ('audit', '0007_trail_chain_unique'),
     ]
 
     operations = [
