@@ -30,7 +30,7 @@ USE_TZ = True
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": False}]
 DATABASES = {
     "default": dj_database_url.config(
-        env="DATABASE_URL", default=f"sqlite:///{ROOT / 'var' / 'sintas.sqlite3'}",
+        env="DATABASE_URL", default=f"sqlite:///{Path(os.environ.get('SINTAS_VAR_DIR', ROOT / 'var')) / 'sintas.sqlite3'}",
         conn_max_age=int(os.environ.get("SINTAS_DB_CONN_MAX_AGE") or 60),
     )
 }

@@ -227,7 +227,7 @@ def table(pages: Sequence[Page], generator: str) -> tuple[str, bool]:
         if bad:
             met += f" ({bad} answers not 200)"
         ok = ok and met == "yes"
-        lines.append(f"| {page.name} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {ratio} | {goal} | {met} |")
+        lines.append(f"| {page.name} | {rps:.1f} | {p50:.1f} | {p99:.1f} | {ratio} | {goal} | {met} |")
     return "\n".join(lines), ok
 
 
