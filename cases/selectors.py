@@ -87,10 +87,7 @@ def caseload_for(user: Any, *, q: str = "", nik_hash: str = "", status: str = ""
 
 def case_file_context(case: Case) -> dict[str, Any]:
     """Everything the case file page shows, in a fixed number of queries however large the case."""
-    team = list(
-        CaseTeamMember.objects.filter(case=case).select_related("user").prefetch_related("user__roles").order_by(
-            "added_at")
-    )
+    team = list(CaseTeamMember.objects.filter(case=case).select_related("user").order_by("added_at"))
     consents = list(
         ConsentRecord.objects.filter(survivor_id=case.survivor_id).select_related("recipient_organisation")
         .order_by("purpose", "-version")

@@ -23,10 +23,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         # COUNT(*) over a LIMITed subquery, without ORDER BY (order does not change a count):
-        # the database stops at cap + 1 rows and picks the cheapest path to them.
+        # the database stops at cap + 1 rows and picks the cheapest path to them. Nor does a
+        # select_related join (the page's rows need them, the count does not).
         qs: Any = self.object_list
         if hasattr(qs, "order_by"):
-            qs = qs.order_by()
+            qs = qs.order_by().select_related(None)
         return qs[: self.cap + 1].count()
 
     @property
