@@ -290,15 +290,22 @@ def _fingerprint() -> str:
 
 
 def _db_lock() -> bool:
-    """Across processes: one refresh at a time on PostgreSQL (released when the transaction ends).
-    On SQLite the refresh's transaction holds the database's write lock (BEGIN IMMEDIATE), which
-    serialises refreshes by itself."""
+    """Across processes: one refresh at a time on PostgreSQL (a session lock, released by
+    ``_db_unlock`` or when the connection ends; not tied to a transaction, so it is released even
+    when the refresh runs inside a caller's transaction). On SQLite the refresh's transaction holds
+    the database's write lock (BEGIN IMMEDIATE), which serialises refreshes by itself."""
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
         row = cursor.fetchone()
     return bool(row and row[0])
+
+
+def _db_unlock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def _stage_clear(cursor: Any) -> None:
@@ -383,12 +390,19 @@ def facts_refresh(*, full: bool = False) -> Refresh:
 
 
 def _refresh(*, full: bool) -> Refresh:
+    if not _db_lock():
+        log.info("a refresh of the monitoring figures is already running; skipped")
+        return Refresh(ran=False)
+    try:
+        return _refresh_locked(full=full)
+    finally:
+        _db_unlock()
+
+
+def _refresh_locked(*, full: bool) -> Refresh:
     t0 = time.monotonic()
     started = clock.now()
     with transaction.atomic():
-        if not _db_lock():
-            log.info("a refresh of the monitoring figures is already running; skipped")
-            return Refresh(ran=False)
         state = FactsRefresh.objects.filter(pk=1).first()
         fingerprint = _fingerprint()
         full = full or state is None or state.fingerprint != fingerprint
