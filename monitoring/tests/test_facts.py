@@ -34,7 +34,7 @@ T1 = T0 + dt.timedelta(hours=1)
 
 
 def figures() -> dict[str, dict[str, Any]]:
-    return {str(row["case_id"]): row for row in CaseFact.objects.values()}
+    return {str(row["case_id"]): dict(row) for row in CaseFact.objects.values()}
 
 
 def row_versions() -> dict[str, str]:
