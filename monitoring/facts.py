@@ -128,24 +128,34 @@ def _attributes_select(where: str) -> str:
     return sql
 
 
-def _first_dates_sql() -> str:
-    """One grouped pass over the staged cases' recorded deliveries: the first service, and the first
-    of each integrated service, per case (UPDATE ... FROM and FILTER: PostgreSQL and SQLite >= 3.33)."""
+def _first_dates_sql(*, per_case: bool) -> str:
+    """One pass over the staged cases' recorded deliveries: the first service, and the first of each
+    integrated service, per case (UPDATE ... FROM and FILTER: PostgreSQL and SQLite >= 3.33).
+
+    ``per_case`` (PostgreSQL, a few changed cases): a LATERAL join reads each case's deliveries
+    through its index, whatever the planner estimates; a grouped pass over all deliveries would
+    scan millions of rows for a thousand cases."""
     columns = ",\n".join(
         f"MIN(d.delivered_on) FILTER (WHERE s.code = '{code}') AS {code}_on" for code in FACT_SERVICES
     )
     sets = ", ".join(f"{code}_on = agg.{code}_on" for code in FACT_SERVICES)
+    first = "MIN(d.delivered_on) FILTER (WHERE s.category <> 'act') AS first_service_on"
+    deliveries = "care_servicedelivery d JOIN care_service s ON s.id = d.service_id"
+    if per_case:
+        source = f"""
+            SELECT g.case_id, x.* FROM {STAGE} g CROSS JOIN LATERAL (
+                SELECT {first}, {columns} FROM {deliveries}
+                WHERE d.case_id = g.case_id AND d.status = 'recorded'
+            ) AS x"""  # noqa: S608
+    else:
+        source = f"""
+            SELECT d.case_id, {first}, {columns} FROM {deliveries}
+            WHERE d.status = 'recorded' AND d.case_id IN (SELECT case_id FROM {STAGE})
+            GROUP BY d.case_id"""  # noqa: S608
     # Names and codes come from FACT_SERVICES (constants of this room), never from input.
     sql = f"""
         UPDATE {STAGE} SET first_service_on = agg.first_service_on, {sets}
-        FROM (
-            SELECT d.case_id,
-                   MIN(d.delivered_on) FILTER (WHERE s.category <> 'act') AS first_service_on,
-                   {columns}
-            FROM care_servicedelivery d JOIN care_service s ON s.id = d.service_id
-            WHERE d.status = 'recorded' AND d.case_id IN (SELECT case_id FROM {STAGE})
-            GROUP BY d.case_id
-        ) AS agg
+        FROM ({source}) AS agg
         WHERE {STAGE}.case_id = agg.case_id
     """  # noqa: S608
     return sql
@@ -197,13 +207,18 @@ def _applies(rule: Any) -> Q:
     return applies
 
 
-def _compute() -> None:
-    """Fill in the staged cases' figures (their attributes are already there)."""
+def _compute(*, full: bool) -> None:
+    """Fill in the staged cases' figures (their attributes are already there). Conditions on other
+    tables are written as per-row subqueries in SET (index lookups for each staged case), never as
+    joins in WHERE, which the planner may answer by scanning a whole table for a few cases."""
+    from django.db.models import Case as If
+    from django.db.models import When
+
     from care.models import ServiceApplication
     from cases.models import Case
 
     with connection.cursor() as cursor:
-        cursor.execute(_first_dates_sql())
+        cursor.execute(_first_dates_sql(per_case=connection.vendor == "postgresql" and not full))
     staged = CaseFactStage.objects.all()
     first_app = ServiceApplication.objects.filter(case_id=OuterRef("case_id")).order_by().values(
         "case_id").annotate(m=Min("applied_on")).values("m")
@@ -215,7 +230,8 @@ def _compute() -> None:
     rule = _rule("first_aid_urgent")
     if rule is not None:
         urgent = Exists(Case.objects.filter(pk=OuterRef("case_id"), urgent_needs__icontains='"medical"'))
-        staged.filter(_applies(rule)).filter(urgent).update(first_aid_met=_within(rule, "identified_on"))
+        staged.filter(_applies(rule)).update(first_aid_met=If(When(urgent, then=_within(rule, "identified_on")),
+                                                              default=None))
     rule = _rule("police_report_forwarding")
     if rule is not None:
         staged.filter(_applies(rule)).update(police_met=_within(rule, "identified_on"))
@@ -228,7 +244,7 @@ def _recovery(staged: QuerySet[CaseFactStage]) -> None:
     from recovery.models import Assessment, AssessmentKind, DomainScore, Instrument
 
     holistic = Assessment.objects.filter(status=Assessment.Status.COMPLETED, instrument__kind=Instrument.Kind.HOLISTIC)
-    staged = staged.filter(case_id__in=holistic.values("case_id"))
+    staged = staged.filter(case_id__in=holistic.values("case_id"))  # a semi-join: assessments are few
     baseline = holistic.filter(case_id=OuterRef("case_id"), kind=AssessmentKind.BASELINE).order_by(
         "assessed_on", "created_at")
     latest = holistic.filter(case_id=OuterRef("case_id")).exclude(kind=AssessmentKind.BASELINE).order_by(
@@ -403,11 +419,18 @@ def _refresh_locked(*, full: bool) -> Refresh:
     t0 = time.monotonic()
     started = clock.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Compiling the passes' plans (JIT) costs more than running them for a few cases; and
+                # a background job keeps to one core (no parallel workers), leaving the others to
+                # the dashboards it must not slow down.
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         state = FactsRefresh.objects.filter(pk=1).first()
         fingerprint = _fingerprint()
         full = full or state is None or state.fingerprint != fingerprint
         _stage(full=full)
-        _compute()
+        _compute(full=full)
         cases = CaseFactStage.objects.count()
         written = _merge(started, full=full)
         with connection.cursor() as cursor:
