@@ -60,7 +60,7 @@ ATTRIBUTES = ["case_id", "identified_on", "organisation_id", "region_code", "sex
 RULE_CODES = ("services_after_application", "first_aid_urgent", "police_report_forwarding")
 # Bump when the way figures are computed changes: the next refresh then rebuilds every case.
 FORMULA_VERSION = 2
-# pg_try_advisory_xact_lock key: any constant 64-bit integer unique to this refresh.
+# The advisory lock's key: any constant 64-bit integer unique to this refresh.
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"sintas.monitoring.facts_refresh").digest()[:8], "big", signed=True)
 QUEUED_KEY = "sintas:monitoring:facts-refresh-queued"
 
