@@ -16,7 +16,7 @@ from api.views import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors
 from .dashboard import EFFECTIVENESS_NOTE, dashboard_build
-from .facts import facts_ensure_fresh
+from .facts import facts_refresh_soon
 from .forms import DashboardForm
 from .indicators import registry
 from .models import Level
@@ -123,7 +123,6 @@ class DashboardView(SintasAPIView):
                                                               form.errors.get_json_data().items()},
                             status=status.HTTP_400_BAD_REQUEST)
         params, breakdown = _params(scope, form)
-        facts_ensure_fresh()
         board = dashboard_build(level=level, scope_label=_scope_label(scope, params), params=params,
                                 breakdown=breakdown, with_charts=False)
         indicators = []
@@ -143,4 +142,6 @@ class DashboardView(SintasAPIView):
             "effectiveness": [{"title": t.title, "rows": [r.__dict__ for r in t.rows]} for t in board.effectiveness],
             "effectiveness_note": str(EFFECTIVENESS_NOTE),
         }
-        return Response(DashboardSerializer(data).data)
+        response = Response(DashboardSerializer(data).data)
+        facts_refresh_soon(response)  # after the response, never while the client waits
+        return response

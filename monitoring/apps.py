@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("monitoring and evaluation")
 
     def ready(self) -> None:
+        from .facts import change_recorded
         from .indicators.builtin import register_builtin
 
         register_builtin()
+        # Each change's history record marks its case for the next refresh of the figures.
+        post_save.connect(change_recorded, sender="audit.ChangeRecord", dispatch_uid="monitoring.change_recorded")

@@ -100,12 +100,11 @@ FACT_SERVICES = ("health_rehabilitation", "social_rehabilitation", "legal_aid", 
 FACT_DOMAINS = ("safety", "legal", "mental", "economic", "social", "physical")
 
 
-class CaseFact(models.Model):
-    """One row per case: what the indicators need from the large tables (deliveries, applications,
-    assessments), computed in bulk SQL by ``facts.facts_refresh`` so a national dashboard reads a
-    join instead of scanning millions of deliveries. Holds no identity and no free text."""
+class CaseFigures(models.Model):
+    """What the indicators need from the large tables (deliveries, applications, assessments) for one
+    case: the fields shared by the figures dashboards read (``CaseFact``) and the refresh's scratch
+    table (``CaseFactStage``). Holds no identity and no free text."""
 
-    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="monitoring_fact")
     # The case's non-identifying attributes, for disaggregation without joins.
     identified_on = models.DateField(null=True, blank=True)
     organisation_id = models.IntegerField(null=True, blank=True)
@@ -147,6 +146,17 @@ class CaseFact(models.Model):
     last_economic = models.FloatField(null=True, blank=True)
     last_social = models.FloatField(null=True, blank=True)
     last_physical = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseFact(CaseFigures):
+    """One row per case, computed in bulk SQL by ``facts.facts_refresh`` so a national dashboard reads a
+    join instead of scanning millions of deliveries. A row is rewritten only when its figures change
+    (``refreshed_at`` says when that last happened)."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="monitoring_fact")
     refreshed_at = models.DateTimeField()
 
     class Meta:
@@ -156,3 +166,57 @@ class CaseFact(models.Model):
 
     def __str__(self) -> str:
         return f"facts of {self.case_id}"
+
+
+class CaseFactStage(CaseFigures):
+    """The refresh's scratch table: the figures of the cases being recomputed, built here in several
+    bulk passes and then merged into ``CaseFact`` (only rows that differ are written), so dashboards
+    never read a half-computed row and the table they read is not rewritten pass after pass. Empty
+    between refreshes; used only under the refresh's lock (unlogged on PostgreSQL)."""
+
+    case_id = models.UUIDField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("case figures being recomputed (monitoring)")
+
+    def __str__(self) -> str:
+        return f"staged facts of {self.case_id}"
+
+
+class DirtyCase(models.Model):
+    """A case whose figures must be recomputed by the next refresh. Written in the same transaction
+    as the change itself (from the change history every service writes, see ``facts.cases_mark``),
+    so a committed change always leaves its mark; the refresh deletes the marks it has taken. A plain
+    insert, no unique key: writers never wait for each other or for a running refresh."""
+
+    case_id = models.UUIDField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case with changed figures (monitoring)")
+
+    def __str__(self) -> str:
+        return f"changed {self.case_id}"
+
+
+class FactsRefresh(models.Model):
+    """The last completed refresh of the case figures (one row). ``as_of`` is when it started: every
+    change committed before then is in the figures. ``fingerprint`` digests what the figures depend on
+    besides the case records (time-limit rules, the service catalogue, the instruments): when it
+    differs, the next refresh rebuilds every case."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    as_of = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    full = models.BooleanField(default=False)  # whether the last refresh rebuilt every case
+    full_at = models.DateTimeField(null=True, blank=True)
+    cases = models.PositiveIntegerField(default=0)  # cases recomputed
+    written = models.PositiveIntegerField(default=0)  # rows of CaseFact inserted, changed or deleted
+    seconds = models.FloatField(default=0.0)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("refresh of the case figures (monitoring)")
+
+    def __str__(self) -> str:
+        return f"figures as of {self.as_of:%Y-%m-%d %H:%M}"

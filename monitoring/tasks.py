@@ -1,11 +1,16 @@
 """Celery tasks. Eager in the embedded default (no broker configured): the report is built during
-the request that asks for it, after its transaction commits."""
+the request that asks for it, after its transaction commits. The figures' refresh is never queued
+in that mode (``facts.facts_refresh_soon`` runs it after the response instead)."""
 
 from __future__ import annotations
 
-from celery import shared_task
+import dataclasses
+from typing import Any
 
-from .facts import facts_refresh
+from celery import shared_task
+from django.core.cache import cache
+
+from .facts import QUEUED_KEY, facts_refresh
 from .services import report_generate
 
 
@@ -15,6 +20,8 @@ def report_generate_task(report_id: str) -> str:
 
 
 @shared_task(name="monitoring.facts_refresh")
-def facts_refresh_task() -> int:
-    """Schedule with celery beat (every 10 minutes is plenty for monthly and yearly figures)."""
-    return facts_refresh()
+def facts_refresh_task(full: bool = False) -> dict[str, Any]:
+    """Celery beat runs it every 10 minutes (changed cases) and nightly with ``full=True``
+    (``CELERY_BEAT_SCHEDULE`` in sintas/settings.py); dashboards queue it when figures are stale."""
+    cache.delete(QUEUED_KEY)  # from now on a dashboard may queue the next one
+    return dataclasses.asdict(facts_refresh(full=full))

@@ -25,7 +25,7 @@ from cases.forms import apply_errors
 
 from . import conf, exports, selectors, services
 from .dashboard import EFFECTIVENESS_NOTE, Dashboard, dashboard_build
-from .facts import facts_ensure_fresh, facts_refreshed_at
+from .facts import facts_refresh_schedule, facts_refresh_soon, facts_refreshed_at, facts_stale
 from .forms import DashboardForm, ReportRequestForm, ScopeGrantForm
 from .indicators import Params
 from .models import Level, MonitoringScope, ReportRequest
@@ -84,7 +84,6 @@ def _board(request: HttpRequest, level: str) -> tuple[Scope, DashboardForm, Dash
     form = DashboardForm(request.GET or {}, scope=scope)
     if not form.is_valid():
         return scope, form, None
-    facts_ensure_fresh()
     params, breakdown = _params(scope, form)
     board = dashboard_build(level=level, scope_label=_scope_label(scope, params), params=params, breakdown=breakdown)
     return scope, form, board
@@ -95,11 +94,17 @@ def _board(request: HttpRequest, level: str) -> tuple[Scope, DashboardForm, Dash
 def dashboard(request: HttpRequest, level: str) -> HttpResponse:
     scope, form, board = _board(request, level)
     query = request.GET.urlencode()
-    return render(request, "monitoring/dashboard.html", {
+    # The figures shown are the last ones, with their "as of" time; a stale set is refreshed after
+    # this response has been sent (or by Celery), never while the user waits.
+    stale = board is not None and facts_stale()
+    response = render(request, "monitoring/dashboard.html", {
         "scope": scope, "form": form, "board": board, "title": _title(level), "level": level, "query": query,
         "effectiveness_note": EFFECTIVENESS_NOTE, "may_report": selectors.may_request_reports(request.user, scope),
-        "refreshed_at": facts_refreshed_at(),
+        "refreshed_at": facts_refreshed_at(), "refreshing": stale,
     }, status=200 if board is not None else 400)
+    if stale:
+        facts_refresh_schedule(response)
+    return response
 
 
 @login_required
@@ -115,10 +120,11 @@ def download(request: HttpRequest, level: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    response = HttpResponse(exports.to_xlsx(rows, title=_title(level)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(exports.to_xlsx(rows, title=_title(level)),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    facts_refresh_soon(response)
     return response
 
 

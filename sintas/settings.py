@@ -440,8 +440,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "care-time-limits": {"task": "care.time_limits_escalate", "schedule": env_int("SINTAS_TIME_LIMIT_CHECK_SECONDS", 900)},
     "referrals-check": {"task": "referrals.check_referrals", "schedule": env_int("SINTAS_REFERRAL_CHECK_SECONDS", 900)},
-    # the per-case figures the monitoring dashboards read
+    # the per-case figures the monitoring dashboards read: changed cases, and a nightly full rebuild
     "monitoring-facts": {"task": "monitoring.facts_refresh", "schedule": env_int("SINTAS_FACTS_REFRESH_SECONDS", 600)},
+    "monitoring-facts-rebuild": {"task": "monitoring.facts_refresh", "kwargs": {"full": True},
+                                 "schedule": env_int("SINTAS_FACTS_REBUILD_SECONDS", 86400)},
 }
 
 # --- Cache (throttling counters; shared across processes with Redis) -------------------------

@@ -46,6 +46,17 @@ H1_2026 = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
 _codes = itertools.count(1)
 
 
+# The clock of tests that freeze it (``frozen``): after the period of the world below.
+T0 = dt.datetime(2026, 7, 10, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def frozen(time_machine: Any) -> Any:
+    """The clock stopped at T0; list it before ``world`` so the world's figures are as of T0."""
+    time_machine.move_to(T0, tick=False)
+    return time_machine
+
+
 @pytest.fixture(autouse=True)
 def english(settings: Any) -> Any:
     """Assertions read the English msgids (test_indonesian_error_messages checks Indonesian)."""
