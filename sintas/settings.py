@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -301,6 +302,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("SINTAS_API_RATE", "600/minute")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_METADATA_CLASS": "api.metadata.SintasMetadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sintas API",
@@ -308,6 +310,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.exceptions.document_errors"],
 }
 
 # --- Background work (Celery) --------------------------------------------------------------
