@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from core.errors import RETRY_AFTER_SECONDS, close_broken_connections
+from core.errors import RETRY_AFTER_SECONDS, database_down
 
 
 def validation_error_data(exc: DjangoValidationError) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is restarting or unreachable: not the client's fault, and worth a retry.
         set_rollback()
-        close_broken_connections()
+        database_down(exc)
         return Response({"detail": _("The database cannot be reached right now; try again in a minute.")},
                         status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DjangoPermissionDenied):

@@ -61,9 +61,14 @@ def close_broken_connections() -> None:
             conn.connection = None
 
 
-def database_unavailable(request: HttpRequest | None, exc: BaseException) -> HttpResponse:
+def database_down(exc: BaseException) -> None:
+    """Note the outage and drop the dead connection (the answer is the caller's: page or JSON)."""
     logger.warning("Database unavailable (%s: %s): answered 503", type(exc).__name__, exc)
     close_broken_connections()
+
+
+def database_unavailable(request: HttpRequest | None, exc: BaseException) -> HttpResponse:
+    database_down(exc)
     response: HttpResponse
     if is_api(request):
         response = error_json(_("The database cannot be reached right now; try again in a minute."), 503)

@@ -167,6 +167,21 @@ def _test_host(settings: Any) -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(world: World) -> Iterator[None]:
+    """Requests go through the real WSGI handler, whose request signals close the database
+    connection after each response; the test's transaction lives on that connection (Django's
+    own test client unhooks the same signal handler while it makes a request)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, print_blob=True,
