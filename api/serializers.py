@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -56,6 +58,30 @@ class RegionCodeField(serializers.CharField):
         return str(getattr(value, "code", value))
 
 
+class BlankChoicesKept(serializers.ModelSerializer[Any]):
+    """A model serializer whose read-only choice fields keep the model field's blank value.
+
+    DRF drops ``allow_blank`` from read-only fields, so the schema's enum would leave out the
+    ``""`` these fields do hold while nothing was chosen; a client validating the response against
+    the schema would then reject a real case file. Mix it in before ``ModelSerializer``.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        model: Any = self.Meta.model
+        meta = model._meta
+        for name, field in fields.items():
+            if not isinstance(field, serializers.ChoiceField) or not field.read_only or field.allow_blank:
+                continue
+            try:
+                model_field = meta.get_field(field.source or name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.blank and isinstance(model_field, models.CharField):
+                field.allow_blank = True
+        return fields
+
+
 def _choice_list(choice_class: Any, **kwargs: Any) -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=choice_class.choices), **kwargs)
 
@@ -99,7 +125,7 @@ class SurvivorSerializer(SurvivorSummarySerializer):
 # --- cases ----------------------------------------------------------------------------------------
 
 
-class CaseSerializer(serializers.ModelSerializer[Case]):
+class CaseSerializer(BlankChoicesKept, serializers.ModelSerializer[Case]):
     """A case file: status, team, intake. The survivor appears only by code and pseudonymous attributes."""
 
     survivor = SurvivorSummarySerializer(read_only=True)

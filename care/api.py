@@ -75,7 +75,9 @@ class DeliverySerializer(serializers.ModelSerializer[ServiceDelivery]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.TimeField(allow_null=True, help_text="Local time in the lead organisation's zone."))
+    # HH:MM (as entered), not OpenAPI's "time" format (HH:MM:SS).
+    @extend_schema_field(serializers.RegexField(r"^[0-2][0-9]:[0-5][0-9]$", allow_null=True,
+                                                help_text="Local time (HH:MM) in the lead organisation's zone."))
     def get_delivered_time(self, obj: ServiceDelivery) -> str | None:
         local = delivery_local_time(obj, ZoneInfo(obj.case.lead_organisation.time_zone))
         return local.strftime("%H:%M") if local else None

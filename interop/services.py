@@ -160,6 +160,28 @@ def document_parse(raw: bytes) -> dict[str, Any]:
     return doc
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _lone_surrogates(value: Any, where: str) -> list[str]:
+    """The document keys (top-level HTCDS field names) whose names or values hold a lone surrogate."""
+    if isinstance(value, str):
+        return [where] if _has_lone_surrogate(value) else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key_text = str(key)
+            here = where or key_text
+            if _has_lone_surrogate(key_text):
+                found.append(where or "document")
+            found += _lone_surrogates(item, here)
+    elif isinstance(value, list):
+        for item in value:
+            found += _lone_surrogates(item, where)
+    return sorted(set(found))
+
+
 def _date(errors: dict[str, list[str]], path: str, value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -189,6 +211,12 @@ def case_import(actor: Any, doc: dict[str, Any], *, channel: str = "", lead_case
     (document field name -> messages) and nothing is saved. ``channel`` is used when the document does
     not carry ``case.channel`` in its extension (HTCDS has no field for it).
     """
+    bad_text = _lone_surrogates(doc, "")
+    if bad_text or _has_lone_surrogate(guardian_override_reason):
+        # JSON may escape half of a UTF-16 pair ("\ud800"): valid JSON, but not text; it could be
+        # neither encrypted nor stored, so the whole document is refused before anything is written.
+        message = _("This is not valid text: it contains half of a UTF-16 character pair (such as \\ud800).")
+        raise ValidationError({key or "document": [message] for key in (bad_text or ["guardian_override_reason"])})
     values = htcds_to_values(doc)
     errors: dict[str, list[str]] = {}
     first = str(values.get("identity.first_name") or "").strip()

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from access import policy
 from access.policy import Action
 from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
+from api.serializers import BlankChoicesKept
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from core.choices import Domain
 
@@ -53,7 +54,7 @@ class LevelSerializer(serializers.ModelSerializer[Level]):
         read_only_fields = fields
 
 
-class ItemSerializer(serializers.ModelSerializer[Item]):
+class ItemSerializer(BlankChoicesKept, serializers.ModelSerializer[Item]):
     levels = LevelSerializer(many=True, read_only=True)
 
     class Meta:

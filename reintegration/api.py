@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
-from api.serializers import CaseSerializer
+from api.serializers import BlankChoicesKept, CaseSerializer
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from cases.models import Case
 from core import clock
@@ -48,7 +48,7 @@ class RiskAnswersField(serializers.DictField):
         super().__init__(child=serializers.CharField(allow_blank=True), **kwargs)
 
 
-class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+class FollowUpSerializer(BlankChoicesKept, serializers.ModelSerializer[FollowUp]):
     state = serializers.SerializerMethodField(help_text="upcoming, due (within 14 days), overdue, done, missed, "
                                                         "cancelled")
     risk_answers = RiskAnswersField(read_only=True)

@@ -237,6 +237,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before CommonMiddleware: its slash redirect would copy a NIK in the query string into Location.
     "survivors.middleware.IdentityNotInURLMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -415,6 +416,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("SINTAS_API_RATE", "600/minute")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_METADATA_CLASS": "api.metadata.SintasMetadata",
 }
 # API tokens stand in for a two-factor sign-in: each expires after at most this many days (its
 # owner may choose fewer when creating it).
@@ -427,6 +429,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.exceptions.document_errors"],
 }
 
 # --- Background work (Celery) --------------------------------------------------------------

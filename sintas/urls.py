@@ -20,3 +20,9 @@ urlpatterns = [
     path("", include("releases.urls")),
     path("api/v1/", include("api.urls")),
 ]
+
+# Friendly pages (JSON under /api/) that need no database; 503 when the database is unreachable.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
