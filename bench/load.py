@@ -529,7 +529,7 @@ def _restart_run(cluster: TempCluster, env: dict[str, str], workers: list[Worker
                     if answer is None:
                         continue
                     observed.append(Observed(phase, answer.status, "retry-after" in answer.headers,
-                                             'class="service-unavailable"' in answer.body, kind))
+                                             'service-unavailable' in answer.body, kind))
                 if saved is not None and saved.status == 302 and "/services/" in saved.headers.get("location", ""):
                     acked.append(note)
             time.sleep(0.05)
@@ -546,7 +546,7 @@ def _restart_run(cluster: TempCluster, env: dict[str, str], workers: list[Worker
             with lock:
                 observed.append(Observed(phase_of(t_start, time.monotonic()), answer.status,
                                          "retry-after" in answer.headers,
-                                         'class="service-unavailable"' in answer.body, "page"))
+                                         'service-unavailable' in answer.body, "page"))
             time.sleep(0.05)
 
     def wait_for_write(phase: str, timeout: float = 60) -> None:
