@@ -12,7 +12,9 @@ The rules (docs/privacy.md explains why):
   and by the lead organisation's supervisors. The team is managed by the lead caseworker and supervisors.
 - Monitoring & evaluation officers, organisation administrators and platform administrators never
   open a case from those roles alone.
-- Only caseworkers and supervisors register a survivor (and so open a case).
+- Only caseworkers and supervisors register a survivor (and so open a case); only a supervisor names
+  someone else as lead caseworker.
+- The work queues' organisation-wide scope is for supervisors.
 - The people who may be added to a case team: active, of the lead organisation, holding a case role.
 - Anything outside a user's scope is **404**, never 403, so its existence does not leak.
 """
@@ -52,6 +54,17 @@ def may_register_survivor(user: Any) -> bool:
 def is_supervisor(user: Any) -> bool:
     """A supervisor who works on cases (the organisation-wide pages: access log, incoming transfers)."""
     return may_work_on_cases(user) and bool(user.has_role(Role.SUPERVISOR))
+
+
+def may_see_organisation_scope(user: Any) -> bool:
+    """The work queues' "organisation" scope (every open case of the organisation, not only the
+    user's own) is for supervisors; the cases in it are still those of ``cases_visible_to``."""
+    return bool(user.has_role(Role.SUPERVISOR))
+
+
+def may_choose_lead_caseworker(user: Any) -> bool:
+    """Only a supervisor names someone else as lead caseworker of a case they open (an import)."""
+    return bool(user.has_role(Role.SUPERVISOR))
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:

@@ -21,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from access import care as care_access
 from access import policy
 from access.policy import Action
-from accounts.models import Role
 from cases.forms import apply_errors
 from cases.views import case_view
 from core.concurrency import StaleVersion, conflict_shown
@@ -51,7 +50,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not policy.may_work_on_cases(user):
         raise Http404
-    is_supervisor = user.has_role(Role.SUPERVISOR)
+    is_supervisor = policy.may_see_organisation_scope(user)
     form = WorkQueueScopeForm(request.GET or None)
     scope = form.cleaned_data.get("scope") if form.is_valid() else ""
     if scope != "organisation" or not is_supervisor:
