@@ -1,5 +1,5 @@
 """Who may search the partner directory and edit an organisation's profile (the partners room;
-docs/partners.md).
+docs/referrals.md, "Partner directory").
 
 Rules:
 - **Search the directory**: everyone who works on cases, and organisation administrators.
