@@ -1,6 +1,7 @@
-"""The one access policy: who may see and change what.
+"""The case scope: who may see and change a case (the other rooms' rules build on it; the index
+of every policy is in ``access/__init__.py``).
 
-Every page, API endpoint, command and task asks this module; nothing else decides visibility.
+Every page, API endpoint, command and task asks ``access``; nothing else decides visibility.
 
 The rules (docs/privacy.md explains why):
 - A case is visible to its lead organisation's **case team** (the lead caseworker and the members
@@ -11,22 +12,26 @@ The rules (docs/privacy.md explains why):
   and by the lead organisation's supervisors. The team is managed by the lead caseworker and supervisors.
 - Monitoring & evaluation officers, organisation administrators and platform administrators never
   open a case from those roles alone.
+- Only caseworkers and supervisors register a survivor (and so open a case); only a supervisor names
+  someone else as lead caseworker.
+- The work queues' organisation-wide scope is for supervisors.
+- The people who may be added to a case team: active, of the lead organisation, holding a case role.
 - Anything outside a user's scope is **404**, never 403, so its existence does not leak.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from accounts.models import CASE_ROLES, Role
+from accounts.models import CASE_ROLES, Role, User
+from cases.models import Case, CaseTeamMember
+from core.models import Region
 
-if TYPE_CHECKING:
-    from accounts.models import Organisation, User
-    from cases.models import Case
+from .base import acts_in_organisation
 
 
 class Action:
@@ -38,26 +43,31 @@ class Action:
     VIEW_ACCESS_LOG = "view_access_log"
 
 
-def _active(user: Any) -> bool:
-    """Signed in, active, and belonging to an active organisation (a deactivated organisation's
-    people lose access at once, whatever their roles)."""
-    return bool(
-        user and user.is_authenticated and user.is_active and getattr(user, "organisation_id", None)
-        and user.organisation.is_active
-    )
-
-
 def may_work_on_cases(user: Any) -> bool:
-    return _active(user) and user.has_role(*CASE_ROLES)
+    return acts_in_organisation(user) and user.has_role(*CASE_ROLES)
 
 
 def may_register_survivor(user: Any) -> bool:
-    return _active(user) and user.has_role(Role.CASEWORKER, Role.SUPERVISOR)
+    return acts_in_organisation(user) and user.has_role(Role.CASEWORKER, Role.SUPERVISOR)
+
+
+def is_supervisor(user: Any) -> bool:
+    """A supervisor who works on cases (the organisation-wide pages: access log, incoming transfers)."""
+    return may_work_on_cases(user) and bool(user.has_role(Role.SUPERVISOR))
+
+
+def may_see_organisation_scope(user: Any) -> bool:
+    """The work queues' "organisation" scope (every open case of the organisation, not only the
+    user's own) is for supervisors; the cases in it are still those of ``cases_visible_to``."""
+    return bool(user.has_role(Role.SUPERVISOR))
+
+
+def may_choose_lead_caseworker(user: Any) -> bool:
+    """Only a supervisor names someone else as lead caseworker of a case they open (an import)."""
+    return bool(user.has_role(Role.SUPERVISOR))
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
-    from cases.models import Case, CaseTeamMember
-
     if not may_work_on_cases(user):
         return Case.objects.none()
     qs = Case.objects.filter(lead_organisation_id=user.organisation_id)
@@ -76,7 +86,7 @@ def is_on_team(user: Any, case: Case) -> bool:
 
 
 def is_supervisor_of(user: Any, case: Case) -> bool:
-    return user.has_role(Role.SUPERVISOR) and user.organisation_id == case.lead_organisation_id
+    return bool(user.has_role(Role.SUPERVISOR)) and user.organisation_id == case.lead_organisation_id
 
 
 def can(user: Any, action: str, case: Case) -> bool:
@@ -101,8 +111,6 @@ def can(user: Any, action: str, case: Case) -> bool:
 
 def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Case:
     """The case, if this user may do ``action`` to it; otherwise 404 (never 403)."""
-    from cases.models import Case
-
     try:
         case = (
             Case.objects.select_related("survivor", "lead_organisation", "lead_caseworker")
@@ -120,8 +128,6 @@ def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Cas
 def _attach_regions(case: Case) -> None:
     """The case's five region references in one query by primary key, instead of five more joins
     in the case fetch (a ten-table join costs PostgreSQL more to plan than to run)."""
-    from core.models import Region
-
     holders = [(case, "identification_region"), (case, "recruitment_region"), (case, "exploitation_region"),
                (case.survivor, "origin_province"), (case.survivor, "origin_regency")]
     codes = {getattr(obj, f"{name}_id") for obj, name in holders} - {None, ""}
@@ -134,94 +140,8 @@ def _attach_regions(case: Case) -> None:
 
 def team_candidates(case: Case) -> QuerySet[User]:
     """Users who may be added to a case team: active, in the lead organisation, with a case role."""
-    from accounts.models import User
-
     return (
         User.objects.filter(organisation_id=case.lead_organisation_id, is_active=True, roles__role__in=CASE_ROLES)
         .distinct()
         .order_by("first_name", "username")
     )
-
-
-# --- Case transfers (transfers room, docs/transfers.md) --------------------------------------------
-# A transfer moves ``lead_organisation``: the receiver then has the access above, the sender none.
-# The only access a sending organisation may keep is the read-only view of its own records, when
-# SINTAS_TRANSFER_SENDER_ACCESS = "own_records".
-
-
-def may_propose_transfer(user: Any, case: Case) -> bool:
-    """The lead organisation's supervisors and the lead caseworker (who manage the case team)."""
-    return can(user, Action.MANAGE_TEAM, case)
-
-
-def may_decide_transfer(user: Any, transfer: Any) -> bool:
-    """Accept or decline (while pending): a supervisor of the receiving organisation."""
-    return bool(_active(user) and user.has_role(Role.SUPERVISOR) and user.organisation_id == transfer.to_organisation_id)
-
-
-def transfer_get_for_user(user: Any, transfer_id: Any) -> Any:
-    """A transfer, for the receiving organisation's supervisors and for whoever may view its case; else 404."""
-    from transfers.models import CaseTransfer
-
-    try:
-        transfer = CaseTransfer.objects.select_related(
-            "case", "case__survivor", "case__lead_organisation", "from_organisation", "to_organisation",
-            "proposed_by", "decided_by", "new_lead_caseworker",
-        ).get(pk=transfer_id)
-    except (CaseTransfer.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
-    if may_decide_transfer(user, transfer) or (may_work_on_cases(user) and can(user, Action.VIEW, transfer.case)):
-        return transfer
-    raise Http404
-
-
-def transferred_records_get_for_user(user: Any, transfer_id: Any) -> Any:
-    """An accepted transfer whose sending organisation keeps read access to its own records: for that
-    organisation's supervisors and the people on the case team at handover. Otherwise 404."""
-    from transfers.conf import OWN_RECORDS, sender_access
-    from transfers.models import CaseTransfer
-
-    if sender_access() != OWN_RECORDS or not may_work_on_cases(user):
-        raise Http404
-    try:
-        transfer = CaseTransfer.objects.select_related("case", "case__survivor", "from_organisation",
-                                                       "to_organisation").get(
-            pk=transfer_id, status=CaseTransfer.Status.ACCEPTED, from_organisation_id=user.organisation_id)
-    except (CaseTransfer.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
-    if user.has_role(Role.SUPERVISOR) or user.pk in (transfer.former_team or []):
-        return transfer
-    raise Http404
-
-
-# --- Administration --------------------------------------------------------------------------
-
-
-def users_manageable_by(user: Any) -> QuerySet[User]:
-    """Organisation administrators manage the users of their own organisation only."""
-    from accounts.models import User
-
-    if not (_active(user) and user.has_role(Role.ORG_ADMIN)):
-        return User.objects.none()
-    return User.objects.filter(organisation_id=user.organisation_id)
-
-
-def user_get_for_admin(user: Any, user_id: Any) -> User:
-    from accounts.models import User
-
-    try:
-        return users_manageable_by(user).get(pk=user_id)
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def may_manage_organisations(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_platform_admin)
-
-
-def organisations_manageable_by(user: Any) -> QuerySet[Organisation]:
-    from accounts.models import Organisation
-
-    if not may_manage_organisations(user):
-        return Organisation.objects.none()
-    return Organisation.objects.all()

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from access import accounts as account_access
 from access import policy
-from accounts.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,9 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "cases": policy.may_work_on_cases(user),
             "work_queue": policy.may_work_on_cases(user),
             "register": policy.may_register_survivor(user),
-            "access_log": user.has_role(Role.SUPERVISOR),  # type: ignore[union-attr]
-            "transfers": policy.may_work_on_cases(user) and user.has_role(Role.SUPERVISOR),  # type: ignore[union-attr]
-            "users": user.has_role(Role.ORG_ADMIN),  # type: ignore[union-attr]
-            "organisations": policy.may_manage_organisations(user),
+            "access_log": account_access.shows_access_log_menu(user),
+            "transfers": policy.is_supervisor(user),
+            "users": account_access.holds_admin_role(user),
+            "organisations": account_access.may_manage_organisations(user),
         }
     }

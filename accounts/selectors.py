@@ -1,5 +1,5 @@
 """Reads of the accounts room that depend on who asks. Whose people an administrator manages is
-decided by the one access policy (``access.policy.users_manageable_by``)."""
+decided by the one access policy (``access.accounts.users_manageable_by``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from access import policy
+from access import accounts as account_access
 
 from .models import ApiToken
 
@@ -29,7 +29,7 @@ def api_token_get_for_user(user: Any, token_id: Any) -> ApiToken:
 def api_tokens_of_organisation(admin: Any) -> QuerySet[ApiToken]:
     """Every token of the people an organisation administrator manages (none for anyone else)."""
     return (
-        ApiToken.objects.filter(user__in=policy.users_manageable_by(admin))
+        ApiToken.objects.filter(user__in=account_access.users_manageable_by(admin))
         .select_related("user")
         .order_by("-created_at", "-pk")
     )

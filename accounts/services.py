@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import policy
+from access import accounts as account_access
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record, snapshot
 from core import clock
@@ -86,17 +86,17 @@ def _active_admin_ids_locked(organisation_id: Any) -> list[int]:
 
 
 def _is_org_admin(actor: Any) -> bool:
-    return bool(getattr(actor, "pk", None)) and policy.users_manageable_by(actor).filter(pk=actor.pk).exists()
+    return bool(getattr(actor, "pk", None)) and account_access.users_manageable_by(actor).filter(pk=actor.pk).exists()
 
 
 def _check_may_manage_user(actor: Any, user: User) -> None:
     """Org admins manage their own organisation's people; anything else does not exist for them."""
-    if not policy.users_manageable_by(actor).filter(pk=user.pk).exists():
+    if not account_access.users_manageable_by(actor).filter(pk=user.pk).exists():
         raise Http404
 
 
 def _check_may_create_in(actor: Any, organisation: Organisation, roles: list[str]) -> None:
-    if policy.may_manage_organisations(actor):
+    if account_access.may_manage_organisations(actor):
         # Platform administrators only start an organisation off with its administrators; they
         # never create case workers (that would hand them a way into case files).
         if set(roles) != {Role.ORG_ADMIN}:
@@ -297,7 +297,7 @@ def _region_for_organisation(region_code: str) -> Region:
 
 
 def _check_may_manage_organisations(actor: Any) -> None:
-    if not policy.may_manage_organisations(actor):
+    if not account_access.may_manage_organisations(actor):
         raise Http404
 
 
@@ -440,7 +440,7 @@ def api_token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | Non
     """Revoke a token: the owner their own, an organisation administrator any of their organisation's
     people's (anyone else's token does not exist for them: 404). Returns False when it was already
     revoked (nothing written). Written to the history and the access log."""
-    if token.user_id != actor.pk and not policy.users_manageable_by(actor).filter(pk=token.user_id).exists():
+    if token.user_id != actor.pk and not account_access.users_manageable_by(actor).filter(pk=token.user_id).exists():
         raise Http404
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)

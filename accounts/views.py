@@ -28,7 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import policy
+from access import accounts as account_access
 from core.concurrency import StaleVersion, conflict_shown
 from core.models import Region
 
@@ -102,14 +102,14 @@ def _require_org_admin(request: HttpRequest) -> User:
 
 
 def _require_platform_admin(request: HttpRequest) -> User:
-    if not policy.may_manage_organisations(request.user):
+    if not account_access.may_manage_organisations(request.user):
         raise Http404
     return request.user  # type: ignore[return-value]
 
 
 def _organisation_for_admin(request: HttpRequest, org_id: int) -> Organisation:
     try:
-        return policy.organisations_manageable_by(request.user).select_related("region").get(pk=org_id)
+        return account_access.organisations_manageable_by(request.user).select_related("region").get(pk=org_id)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -256,7 +256,7 @@ def password_change_view(request: HttpRequest) -> HttpResponseBase:
 def users_view(request: HttpRequest) -> HttpResponse:
     admin = _require_org_admin(request)
     search = UserSearchForm(request.GET or None)
-    qs = policy.users_manageable_by(admin).prefetch_related("roles").order_by("username")
+    qs = account_access.users_manageable_by(admin).prefetch_related("roles").order_by("username")
     if search.is_valid() and search.cleaned_data["q"]:
         q = search.cleaned_data["q"].strip()
         qs = qs.filter(
@@ -305,7 +305,7 @@ def user_create_view(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponseBase:
     admin = _require_org_admin(request)
-    person = policy.user_get_for_admin(admin, user_id)
+    person = account_access.user_get_for_admin(admin, user_id)
     initial = {
         "first_name": person.first_name,
         "last_name": person.last_name,
@@ -346,7 +346,7 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponseBase:
 
 def _set_active(request: HttpRequest, user_id: int, active: bool) -> HttpResponseBase:
     admin = _require_org_admin(request)
-    person = policy.user_get_for_admin(admin, user_id)
+    person = account_access.user_get_for_admin(admin, user_id)
     try:
         services.user_set_active(actor=admin, user=person, active=active)
     except ValidationError as exc:
@@ -376,7 +376,7 @@ def user_reactivate_view(request: HttpRequest, user_id: int) -> HttpResponseBase
 @require_http_methods(["GET", "POST"])
 def user_password_reset_view(request: HttpRequest, user_id: int) -> HttpResponseBase:
     admin = _require_org_admin(request)
-    person = policy.user_get_for_admin(admin, user_id)
+    person = account_access.user_get_for_admin(admin, user_id)
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -415,7 +415,7 @@ def _region_choices() -> QuerySet[Region]:
 def organisations_view(request: HttpRequest) -> HttpResponse:
     admin = _require_platform_admin(request)
     search = OrganisationSearchForm(request.GET or None)
-    qs = policy.organisations_manageable_by(admin).select_related("region").order_by("name")
+    qs = account_access.organisations_manageable_by(admin).select_related("region").order_by("name")
     if search.is_valid() and search.cleaned_data["q"]:
         qs = qs.filter(name__icontains=search.cleaned_data["q"].strip())
     page = _page(request, qs)

@@ -19,6 +19,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access import care as care_access
 from access import policy
 from access.policy import Action
 from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
@@ -36,7 +37,7 @@ DELIVERY_ID = OpenApiParameter("delivery_id", OpenApiTypes.UUID, OpenApiParamete
 
 def _case_for_recording(request: Request, case_id: str) -> Any:
     case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
-    if not services.may_record(request.user, case):
+    if not care_access.may_record(request.user, case):
         raise Http404
     return case
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from access import care as care_access
 from access import policy
 from access.policy import Action
 from core.sections import CaseSection
 
 from .clocks import clocks_for_case, rules_active
 from .selectors import deliveries_for_case
-from .services import may_record
 
 RECENT = 10
 
@@ -29,7 +29,7 @@ def care_section(request: Any, case: Any) -> CaseSection | None:
             "case_id": case.pk,
             "clocks": clocks,
             "recent": recent,
-            "can_record": may_record(user, case) and case.is_open,
+            "can_record": care_access.may_record(user, case) and case.is_open,
             "time_zone": case.lead_organisation.time_zone,
         },
     )

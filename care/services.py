@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from access import policy
+from access import care as care_access
 from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
@@ -46,14 +46,6 @@ DELIVERY_FIELDS = (
 PLACE_MAX = 200
 
 
-def may_record(user: Any, case: Case) -> bool:
-    """Whether the user may record deliveries and applications on this case: a case-team member
-    or a supervisor of the lead organisation (exactly who may view it), while the case is open."""
-    return policy.can(user, policy.Action.VIEW, case) and (
-        policy.is_on_team(user, case) or policy.is_supervisor_of(user, case)
-    )
-
-
 def _case_today(case: Case) -> tuple[dt.datetime, dt.date]:
     """Now, and today's date in the lead organisation's time zone."""
     now = clock.now()
@@ -61,7 +53,7 @@ def _case_today(case: Case) -> tuple[dt.datetime, dt.date]:
 
 
 def _check_writable(actor: Any, case: Case) -> None:
-    if not may_record(actor, case):
+    if not care_access.may_record(actor, case):
         raise ValidationError(_("You may not record services on this case."))
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("A closed case cannot be changed; reopen it first."))
@@ -88,13 +80,6 @@ def team_users(case: Case) -> list[User]:
 # --- what an organisation provides ---------------------------------------------------------------
 
 
-def may_manage_services(user: Any) -> bool:
-    return bool(
-        user and user.is_authenticated and user.is_active and getattr(user, "organisation_id", None)
-        and user.organisation.is_active and user.has_role(Role.ORG_ADMIN)
-    )
-
-
 def organisation_services_set(*, actor: Any, service_codes: list[str],
                               version: int | None = None) -> list[OrganisationService]:
     """Set the list of services the administrator's own organisation provides.
@@ -102,7 +87,7 @@ def organisation_services_set(*, actor: Any, service_codes: list[str],
     ``version``: the list's version (``Organisation.services_version``) the change is based on;
     raises ``StaleVersion`` (nothing written) when someone changed the list since.
     """
-    if not may_manage_services(actor):
+    if not care_access.may_manage_services(actor):
         raise ValidationError(_("Only an organisation administrator can change the services it provides."))
     wanted = list(dict.fromkeys(service_codes or []))
     services = {s.code: s for s in Service.objects.filter(code__in=wanted, is_active=True)}

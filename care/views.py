@@ -18,9 +18,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from access import care as care_access
 from access import policy
 from access.policy import Action
-from accounts.models import Role
 from cases.forms import apply_errors
 from cases.views import case_view
 from core.concurrency import StaleVersion, conflict_shown
@@ -36,7 +36,7 @@ WORK_QUEUE_PAGE_SIZE = 50
 
 
 def _require_recorder(request: HttpRequest, case: Any) -> None:
-    if not services.may_record(request.user, case):
+    if not care_access.may_record(request.user, case):
         raise Http404
 
 
@@ -50,7 +50,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not policy.may_work_on_cases(user):
         raise Http404
-    is_supervisor = user.has_role(Role.SUPERVISOR)
+    is_supervisor = policy.may_see_organisation_scope(user)
     form = WorkQueueScopeForm(request.GET or None)
     scope = form.cleaned_data.get("scope") if form.is_valid() else ""
     if scope != "organisation" or not is_supervisor:
@@ -72,7 +72,7 @@ def delivery_list(request: HttpRequest, case: Any) -> HttpResponse:
     return render(request, "care/delivery_list.html", {
         "case": case, "page": page, "applications": list(selectors.applications_for_case(case)),
         "clocks": clocks_for_case(case),
-        "can_record": services.may_record(request.user, case) and case.is_open,
+        "can_record": care_access.may_record(request.user, case) and case.is_open,
     })
 
 
@@ -189,7 +189,7 @@ def application_delete(request: HttpRequest, case: Any, application_id: Any) -> 
 @never_cache
 def organisation_services(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not services.may_manage_services(user):
+    if not care_access.may_manage_services(user):
         raise Http404
     catalogue = list(selectors.catalogue())
     current = list(

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role
 from cases.models import CaseStatus, CaseTeamMember
 from core.workqueue import WorkItem
 
@@ -21,7 +20,7 @@ def cases_for_scope(user: Any, scope: str) -> Any:
     case of the organisation, for its supervisors only)."""
     visible = policy.cases_visible_to(user).exclude(status=CaseStatus.CLOSED)
     if scope == "organisation":
-        return visible if user.has_role(Role.SUPERVISOR) else visible.none()
+        return visible if policy.may_see_organisation_scope(user) else visible.none()
     on_team = CaseTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
     return visible.filter(Q(lead_caseworker_id=user.pk) | Exists(on_team))
 

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from access import accounts as account_access
 from access import policy
 from access.policy import Action
-from accounts.models import Organisation, Role
+from accounts.models import Organisation
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from core.concurrency import StaleVersion, conflict_shown
@@ -76,9 +77,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if policy.may_work_on_cases(user):
         return redirect("cases:list")
-    if user.has_role(Role.ORG_ADMIN):
+    if account_access.holds_admin_role(user):
         return redirect("accounts:users")
-    if policy.may_manage_organisations(user):
+    if account_access.may_manage_organisations(user):
         return redirect("accounts:organisations")
     return render(request, "cases/home.html")
 
@@ -436,7 +437,7 @@ def case_access_log(request: HttpRequest, case: Any) -> HttpResponse:
 @never_cache
 def access_log(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (policy.may_work_on_cases(user) and user.has_role(Role.SUPERVISOR)):
+    if not policy.is_supervisor(user):
         raise Http404
     page = _page(request, selectors.access_log_for_supervisor(user), 50, cap=10000)
     return render(request, "cases/access_log.html", {"case": None, "page": page,

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
-from accounts.models import Role
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from core.choices import Channel
 from survivors import lawful_use
@@ -52,7 +51,7 @@ class HtcdsImportView(SintasAPIView):
         doc = s.validated_data["document"]
         if not isinstance(doc, dict):
             raise serializers.ValidationError({"document": ["The document must be a JSON object of HTCDS fields."]})
-        lead = s.validated_data["lead_caseworker"] if user.has_role(Role.SUPERVISOR) else None
+        lead = s.validated_data["lead_caseworker"] if policy.may_choose_lead_caseworker(user) else None
         case = services.case_import(user, doc, channel=s.validated_data["channel"], lead_caseworker_id=lead,
                                     guardian_override_reason=s.validated_data["guardian_override_reason"])
         result = {"case_id": case.pk, "survivor_code": case.survivor.code,

@@ -41,7 +41,7 @@ def import_document(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not policy.may_register_survivor(user):
         raise Http404
-    caseworkers = _caseworkers(user) if user.has_role(Role.SUPERVISOR) else []
+    caseworkers = _caseworkers(user) if policy.may_choose_lead_caseworker(user) else []
     form = ImportForm(request.POST or None, request.FILES or None, caseworkers=caseworkers)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -56,7 +56,7 @@ def import_document(request: HttpRequest) -> HttpResponse:
             lead = form.cleaned_data["lead_caseworker"]
             case = services.case_import(
                 user, doc, channel=form.cleaned_data["channel"],
-                lead_caseworker_id=int(lead) if lead and user.has_role(Role.SUPERVISOR) else None,
+                lead_caseworker_id=int(lead) if lead and policy.may_choose_lead_caseworker(user) else None,
                 guardian_override_reason=form.cleaned_data["guardian_override_reason"],
             )
         except ValidationError as exc:

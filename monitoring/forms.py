@@ -10,13 +10,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from access.monitoring import Scope
 from cases.forms import DateInput
 from core import clock
 from core.models import Region
 
 from .indicators import disaggregations
 from .models import Level, ReportRequest
-from .selectors import Scope
 
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     Level.ORGANISATION: ("sex", "age_band", "child", "nationality", "exploitation", "modus"),

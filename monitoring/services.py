@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access import policy
-from access.policy import _active
-from accounts.models import Role, User
+from access import monitoring as monitoring_access
+from access.accounts import may_manage_organisations
+from access.monitoring import Scope, may_request_reports
+from accounts.models import User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from core import clock
@@ -28,7 +29,6 @@ from survivors.services import Errors
 from . import conf
 from .indicators import Params
 from .models import Level, MonitoringScope, ReportRequest
-from .selectors import Scope, may_request_reports
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,13 @@ log = logging.getLogger(__name__)
 
 def scope_grant(*, actor: Any, username: str, level: str, region_code: str = "") -> MonitoringScope:
     """Give a monitoring & evaluation officer a region or national scope (platform administrators only)."""
-    if not policy.may_manage_organisations(actor):
+    if not may_manage_organisations(actor):
         raise ValidationError(_("Only a platform administrator may grant monitoring scopes."))
     e = Errors()
     user = User.objects.filter(username=username).first()
     if user is None:
         e.add("username", _("No user has this username."))
-    elif not (_active(user) and user.has_role(Role.ME_OFFICER)):
+    elif not monitoring_access.may_hold_scope(user):
         e.add("username", _("Only an active monitoring & evaluation officer can hold a monitoring scope."))
     region = None
     if level == Level.REGION:
@@ -68,7 +68,7 @@ def scope_grant(*, actor: Any, username: str, level: str, region_code: str = "")
 
 
 def scope_revoke(*, actor: Any, scope: MonitoringScope) -> None:
-    if not policy.may_manage_organisations(actor):
+    if not may_manage_organisations(actor):
         raise ValidationError(_("Only a platform administrator may revoke monitoring scopes."))
     with transaction.atomic():
         before = snapshot(scope)

@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from access import policy
+from access import accounts as account_access
+from access import monitoring as monitoring_access
+from access.monitoring import Scope
 from cases.forms import apply_errors
 
 from . import conf, exports, selectors, services
@@ -29,7 +31,6 @@ from .facts import facts_refresh_schedule, facts_refresh_soon, facts_refreshed_a
 from .forms import DashboardForm, ReportRequestForm, ScopeGrantForm
 from .indicators import Params
 from .models import Level, MonitoringScope, ReportRequest
-from .selectors import Scope
 
 LEVEL_TITLES: dict[str, str] = {
     Level.ORGANISATION: "Organisation dashboard",
@@ -48,11 +49,11 @@ def _title(level: str) -> str:
 @never_cache
 def index(request: HttpRequest) -> HttpResponse:
     scopes = selectors.scopes_for(request.user)
-    if not scopes and not policy.may_manage_organisations(request.user):
+    if not scopes and not account_access.may_manage_organisations(request.user):
         raise Http404
     return render(request, "monitoring/index.html", {
         "scopes": [(scope, _title(scope.level)) for scope in scopes],
-        "may_manage_scopes": policy.may_manage_organisations(request.user),
+        "may_manage_scopes": account_access.may_manage_organisations(request.user),
     })
 
 
@@ -99,7 +100,7 @@ def dashboard(request: HttpRequest, level: str) -> HttpResponse:
     stale = board is not None and facts_stale()
     response = render(request, "monitoring/dashboard.html", {
         "scope": scope, "form": form, "board": board, "title": _title(level), "level": level, "query": query,
-        "effectiveness_note": EFFECTIVENESS_NOTE, "may_report": selectors.may_request_reports(request.user, scope),
+        "effectiveness_note": EFFECTIVENESS_NOTE, "may_report": monitoring_access.may_request_reports(request.user, scope),
         "refreshed_at": facts_refreshed_at(), "refreshing": stale,
     }, status=200 if board is not None else 400)
     if stale:
@@ -135,7 +136,7 @@ def download(request: HttpRequest, level: str, fmt: str) -> HttpResponse:
 @never_cache
 def reports(request: HttpRequest, level: str) -> HttpResponse:
     scope = selectors.scope_get_for_user(request.user, level)
-    allowed = selectors.may_request_reports(request.user, scope)
+    allowed = monitoring_access.may_request_reports(request.user, scope)
     form = ReportRequestForm(request.POST or None, scope=scope)
     status = 200
     if request.method == "POST":
@@ -195,7 +196,7 @@ def report_download(request: HttpRequest, report_id: Any, fmt: str) -> HttpRespo
 @login_required
 @never_cache
 def scopes(request: HttpRequest) -> HttpResponse:
-    if not policy.may_manage_organisations(request.user):
+    if not account_access.may_manage_organisations(request.user):
         raise Http404
     if request.method == "POST" and "revoke" in request.POST:
         # Revoking is a field of this page's form, not a URL of its own: scopes are the platform

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access import partners as partner_access
 from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
 from api.views import INVALID, NOT_FOUND, SintasAPIView
 
@@ -103,7 +104,7 @@ class PartnerListView(SintasAPIView):
     @extend_schema(summary="Search the partner directory (nearest region first)", parameters=SEARCH_PARAMS,
                    responses={200: PartnerSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        if not selectors.may_search(request.user):
+        if not partner_access.may_search(request.user):
             raise Http404
         q = request.query_params
         params = SearchParams(service=q.get("service", ""), region=q.get("region", "")[:8],
@@ -119,7 +120,7 @@ class PartnerDetailView(SintasAPIView):
     @extend_schema(summary="A partner's profile", parameters=[PARTNER_ID],
                    responses={200: PartnerSerializer, 404: NOT_FOUND})
     def get(self, request: Request, partner_id: int) -> Response:
-        if not selectors.may_search(request.user):
+        if not partner_access.may_search(request.user):
             raise Http404
         return Response(PartnerSerializer(selectors.profile_get(partner_id)).data)
 
@@ -131,7 +132,7 @@ class MyProfileView(SintasAPIView):
                    responses={200: PartnerSerializer, 404: NOT_FOUND})
     def get(self, request: Request) -> Response:
         user: Any = request.user
-        if not services.may_edit_profile(user):
+        if not partner_access.may_edit_profile(user):
             raise Http404
         profile = services.profile_for(user.organisation)
         return with_etag(Response(PartnerSerializer(profile).data), services.profile_version(profile))
@@ -143,7 +144,7 @@ class MyProfileView(SintasAPIView):
                    responses={200: PartnerSerializer, 400: INVALID, 404: NOT_FOUND, **STALE_RESPONSES})
     def patch(self, request: Request) -> Response:
         user: Any = request.user
-        if not services.may_edit_profile(user):
+        if not partner_access.may_edit_profile(user):
             raise Http404
         version = request_version(request)
         serializer = ProfileWriteSerializer(data=request.data, partial=True)

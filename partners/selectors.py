@@ -9,8 +9,6 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from access import policy
-from accounts.models import Role
 from care.models import OrganisationService
 
 from .models import PartnerProfile, PartnerRegion
@@ -39,13 +37,6 @@ RANK_LABELS = {
     2: _("serves all of Indonesia"),
     3: _("does not list this region"),
 }
-
-
-def may_search(user: Any) -> bool:
-    """Everyone who works on cases searches the directory; administrators see it too."""
-    return policy.may_work_on_cases(user) or bool(
-        user and user.is_authenticated and getattr(user, "organisation_id", None) and user.has_role(Role.ORG_ADMIN)
-    )
 
 
 @dataclass(frozen=True)

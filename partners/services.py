@@ -15,10 +15,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Role
+from access import care as care_access
+from access import partners as partner_access
+from accounts.models import Organisation
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
-from care.services import may_manage_services, organisation_services_set
+from care.services import organisation_services_set
 from core.concurrency import version_bump, version_check
 from core.models import Region
 from survivors.services import Errors
@@ -48,14 +50,6 @@ def _profile_version_check(profile: PartnerProfile, version: int | None, clean: 
         submitted["services"] = sorted(services)
         current["services"] = sorted(s.code for s in services_provided_by(profile.organisation_id))
     version_check(profile, version, submitted=submitted, current=current, current_version=profile_version(profile))
-
-
-def may_edit_profile(user: Any) -> bool:
-    """The organisation's administrators and supervisors edit its profile."""
-    return bool(
-        user and user.is_authenticated and user.is_active and getattr(user, "organisation_id", None)
-        and user.organisation.is_active and user.has_role(Role.ORG_ADMIN, Role.SUPERVISOR)
-    )
 
 
 def profile_for(organisation: Organisation) -> PartnerProfile:
@@ -135,12 +129,12 @@ def profile_save(*, actor: Any, values: dict[str, Any], version: int | None = No
     ``services`` (a list of service codes) goes to care's list of services provided, which only an
     organisation administrator may change; ``regions`` replaces the list of regions served.
     """
-    if not may_edit_profile(actor):
+    if not partner_access.may_edit_profile(actor):
         raise ValidationError(_("Only the organisation's administrators and supervisors can change its profile."))
     e = Errors()
     clean = _clean(e, values, actor)
     services = clean.pop("services", None)
-    if services is not None and not may_manage_services(actor):
+    if services is not None and not care_access.may_manage_services(actor):
         from care.services import services_provided_by
 
         current = sorted(s.code for s in services_provided_by(actor.organisation_id))

@@ -12,7 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from access import care as care_access
+from access import partners as partner_access
 from access import policy
+from access import referrals as referral_access
 from cases.forms import apply_errors
 from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
@@ -29,19 +32,17 @@ def _case_for_referring(user: Any, case_id: Any) -> Any:
     without a case is fine)."""
     if not case_id:
         return None
-    from referrals.services import may_send
-
     try:
         case = policy.case_get_for_user(user, case_id, policy.Action.EDIT)
     except Http404:
         return None
-    return case if may_send(user, case) and case.is_open else None
+    return case if referral_access.may_send(user, case) and case.is_open else None
 
 
 @login_required
 @never_cache
 def search(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_search(request.user):
+    if not partner_access.may_search(request.user):
         raise Http404
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -61,14 +62,14 @@ def search(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "partners/search.html", {
         "form": form, "page": page, "query": query.urlencode(), "case": case, "params": params,
-        "rank_labels": RANK_LABELS, "can_edit": services.may_edit_profile(request.user),
+        "rank_labels": RANK_LABELS, "can_edit": partner_access.may_edit_profile(request.user),
     })
 
 
 @login_required
 @never_cache
 def detail(request: HttpRequest, partner_id: int) -> HttpResponse:
-    if not selectors.may_search(request.user):
+    if not partner_access.may_search(request.user):
         raise Http404
     profile = selectors.profile_get(partner_id)
     return render(request, "partners/detail.html", {"profile": profile, "org": profile.organisation})
@@ -78,9 +79,9 @@ def detail(request: HttpRequest, partner_id: int) -> HttpResponse:
 @never_cache
 def edit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not services.may_edit_profile(user):
+    if not partner_access.may_edit_profile(user):
         raise Http404
-    from care.services import may_manage_services, services_provided_by
+    from care.services import services_provided_by
 
     profile = services.profile_for(user.organisation)
     initial = {
@@ -90,7 +91,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         "version": services.profile_version(profile),
     }
     form = ProfileForm(request.POST or None, instance=profile, initial=initial,
-                       can_edit_services=may_manage_services(user))
+                       can_edit_services=care_access.may_manage_services(user))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:

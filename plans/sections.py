@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from access import plans as plan_access
 from access import policy
 from core.sections import CaseSection
 
 from . import selectors
-from .services import may_plan
 
 
 def plan_section(request: Any, case: Any) -> CaseSection | None:
@@ -16,5 +16,5 @@ def plan_section(request: Any, case: Any) -> CaseSection | None:
     if not policy.can(user, policy.Action.VIEW, case):
         return None
     context = selectors.section_context(case)
-    context["can_plan"] = may_plan(user, case)
+    context["can_plan"] = plan_access.may_plan(user, case)
     return CaseSection(template="plans/section.html", context=context, order=30)

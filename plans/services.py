@@ -4,10 +4,10 @@ Each function checks who may act, validates all of its input (collecting every e
 in one ``transaction.atomic()`` together with the change history (``history_record``). Nothing is
 half-saved: an error anywhere leaves the plan exactly as it was.
 
-Who plans (``may_plan``): the case team's caseworkers and psychologists, and the lead organisation's
+Who plans (``access.plans.may_plan``): the case team's caseworkers and psychologists, and the lead organisation's
 supervisors; that is ``access.policy.can(user, EDIT, case)`` plus psychologists on the team, who
 share the trauma-informed decisions (phase, mental-wellbeing goals) with the caseworker.
-Who approves: a supervisor of the lead organisation (``access.policy.is_supervisor_of``).
+Who approves: a supervisor of the lead organisation (``access.plans.may_approve``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from access import policy
-from accounts.models import Organisation, Role, User
+from access import plans as plan_access
+from accounts.models import Organisation, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from cases.models import Case, CaseStatus
@@ -55,23 +55,8 @@ class NotAllowed(PermissionDenied):
         self.message = message
 
 
-def may_plan(user: Any, case: Case) -> bool:
-    """Set the phase and edit, submit the plan: team caseworkers, team psychologists, supervisors."""
-    if policy.can(user, policy.Action.EDIT, case):
-        return True
-    return (
-        policy.can(user, policy.Action.VIEW, case)
-        and policy.is_on_team(user, case)
-        and user.has_role(Role.PSYCHOLOGIST)
-    )
-
-
-def may_approve(user: Any, case: Case) -> bool:
-    return policy.may_work_on_cases(user) and policy.is_supervisor_of(user, case)
-
-
 def _require_planner(actor: Any, case: Case) -> None:
-    if not may_plan(actor, case):
+    if not plan_access.may_plan(actor, case):
         raise NotAllowed(_("Only the case team's caseworkers and psychologists, and supervisors, can change the plan "
                            "or the phase."))
     if case.status == CaseStatus.CLOSED:
@@ -416,7 +401,7 @@ def plan_submit(*, actor: Any, case: Case, revision: int | None) -> PlanRevision
 
 
 def _decide(*, actor: Any, case: Case, revision: int | None, approve: bool, comment: str) -> PlanRevision:
-    if not may_approve(actor, case):
+    if not plan_access.may_approve(actor, case):
         raise NotAllowed(_("Only a supervisor of the lead organisation can approve or return a plan."))
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("A closed case cannot be changed; reopen it first."))

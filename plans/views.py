@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from access import plans as plan_access
 from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
@@ -28,7 +29,7 @@ from .models import RevisionStatus
 
 def _require_planner(request: HttpRequest, case: Any) -> None:
     # Like the case's other edit pages: someone who may not plan does not get the form (404).
-    if not services.may_plan(request.user, case):
+    if not plan_access.may_plan(request.user, case):
         raise Http404
 
 
@@ -38,7 +39,7 @@ def plan_detail(request: HttpRequest, case: Any) -> HttpResponse:
                      survivor_id=case.survivor_id, request=request)
     plan = selectors.plan_for_case(case)
     goals = plan_goals(plan)
-    can_plan = services.may_plan(request.user, case)
+    can_plan = plan_access.may_plan(request.user, case)
     return render(request, "plans/plan.html", {
         "case": case,
         "plan": plan,
@@ -47,7 +48,7 @@ def plan_detail(request: HttpRequest, case: Any) -> HttpResponse:
         "current": selectors.current_revision(plan),
         "phase": services.current_phase(case),
         "can_plan": can_plan,
-        "can_approve": services.may_approve(request.user, case),
+        "can_approve": plan_access.may_approve(request.user, case),
         "suggestions": selectors.goal_suggestions(case, goals) if can_plan else [],
         "submit_form": SubmitForm(initial={"revision": getattr(plan, "current_number", None)}),
         "RevisionStatus": RevisionStatus,
@@ -128,7 +129,7 @@ def plan_decide(request: HttpRequest, case: Any) -> HttpResponse:
     supervisor of the lead organisation gets the form, anyone else a clear refusal."""
     plan = selectors.plan_for_case(case)
     current = selectors.current_revision(plan)
-    may_approve = services.may_approve(request.user, case)
+    may_approve = plan_access.may_approve(request.user, case)
     form = DecisionForm(request.POST or None, initial={"revision": current.number if current else None})
     if request.method == "POST" and form.is_valid():
         decide = services.plan_return if "return" in request.POST else services.plan_approve

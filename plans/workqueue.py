@@ -13,7 +13,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role
 from cases.models import CaseStatus
 from core import clock
 from core.workqueue import WorkItem
@@ -41,7 +40,7 @@ def plan_work_for(user: Any, *, scope: str = "mine") -> list[WorkItem]:
     if not policy.may_work_on_cases(user):
         return []
     visible = policy.cases_visible_to(user).exclude(status=CaseStatus.CLOSED).values("pk")
-    is_supervisor = user.has_role(Role.SUPERVISOR)
+    is_supervisor = policy.may_see_organisation_scope(user)
     today = clock.today()
     horizon = today + dt.timedelta(days=due_window_days())
     actions = Action.objects.filter(

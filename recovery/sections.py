@@ -10,11 +10,12 @@ from typing import Any
 from django.urls import reverse
 
 from access import policy
+from access import recovery as recovery_access
 from access.policy import Action
 from core.choices import Domain
 from core.sections import CaseSection
 
-from . import charts, conf, permissions, selectors
+from . import charts, conf, selectors
 
 
 def trajectory_context(case: Any) -> dict[str, Any]:
@@ -44,6 +45,6 @@ def trajectory_section(request: Any, case: Any) -> CaseSection | None:
     context.update({
         "list_url": reverse("recovery:list", kwargs={"case_id": case.pk}),
         "start_url": reverse("recovery:start", kwargs={"case_id": case.pk}),
-        "can_record": permissions.may_record_any(user, case),
+        "can_record": recovery_access.may_record_any(user, case),
     })
     return CaseSection(template="recovery/_trajectory.html", context=context, order=20)

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role
 from cases.models import Case, CaseStatus, CaseTeamMember
 from core import clock
 from core.workqueue import WorkItem
@@ -164,7 +163,7 @@ TITLES = {
 def _cases_for_queue(user: Any, scope: str) -> QuerySet[Case]:
     visible = policy.cases_visible_to(user)
     if scope == "organisation":
-        if not user.has_role(Role.SUPERVISOR):
+        if not policy.may_see_organisation_scope(user):
             return Case.objects.none()
         return visible
     on_team = CaseTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)

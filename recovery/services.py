@@ -1,4 +1,4 @@
-"""Every write to assessments. Keyword-only; each checks the access rules (recovery.permissions),
+"""Every write to assessments. Keyword-only; each checks the access rules (access.recovery),
 validates all its input, and writes in one transaction with its change history, so a refused
 request leaves nothing half-saved.
 
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from access import recovery as recovery_access
 from accounts.models import Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
@@ -26,7 +27,7 @@ from core.choices import Domain
 from core.concurrency import version_bump, version_check
 from survivors.services import Errors
 
-from . import permissions, scoring
+from . import scoring
 from .models import Answer, Assessment, AssessmentKind, DomainScore, Instrument, Item, ScreeningResult
 
 # On a closed case only the closure and follow-up assessments may still be recorded (follow-up
@@ -187,7 +188,7 @@ def _check_draft(e: Errors, *, actor: Any, case: Any, assessment: Assessment, ex
         raise ValidationError(_("This assessment belongs to another case."))
     if not assessment.is_draft:
         raise ValidationError(_("A completed assessment cannot be changed."))
-    if not permissions.may_continue(actor, case, assessment):
+    if not recovery_access.may_continue(actor, case, assessment):
         if assessment.recorded_by_id != actor.pk:
             raise ValidationError(_("Only the person who started this draft may continue or complete it."))
         raise ValidationError(_("You may not record this instrument for this case."))
@@ -196,7 +197,7 @@ def _check_draft(e: Errors, *, actor: Any, case: Any, assessment: Assessment, ex
 def assessment_start(*, actor: Any, case: Any, instrument: Instrument, kind: str, assessed_on: dt.date | None,
                      answers: Mapping[Any, Any] | None = None) -> Assessment:
     """Start a draft assessment (optionally with first answers)."""
-    if not permissions.may_record(actor, case, instrument):
+    if not recovery_access.may_record(actor, case, instrument):
         raise ValidationError(_("You may not record this instrument for this case."))
     e = Errors()
     if not instrument.is_active:
@@ -311,7 +312,7 @@ def assessment_discard_draft(*, actor: Any, case: Any, assessment: Assessment,
             raise ValidationError(_("This assessment belongs to another case."))
         if not locked.is_draft:
             raise ValidationError(_("A completed assessment cannot be discarded."))
-        if not permissions.may_discard(actor, case, locked):
+        if not recovery_access.may_discard(actor, case, locked):
             raise ValidationError(_("Only the person who started this draft, or a supervisor, may discard it."))
         version_check(locked, expected_version, submitted={})
         history_record(actor=actor, instance=locked, action=ChangeRecord.Action.DELETE, before=snapshot(locked),

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from access import recovery as recovery_access
 from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
@@ -21,13 +22,13 @@ from core import clock
 from core.choices import Domain
 from core.concurrency import StaleVersion, conflict_shown
 
-from . import charts, permissions, scoring, selectors, services
+from . import charts, scoring, selectors, services
 from .forms import AssessmentFillForm, AssessmentStartForm
 from .models import Assessment, AssessmentKind
 
 
 def _recordable_instruments(user: Any, case: Any) -> Any:
-    allowed = [i.pk for i in selectors.instruments_active() if permissions.may_record(user, case, i)]
+    allowed = [i.pk for i in selectors.instruments_active() if recovery_access.may_record(user, case, i)]
     return selectors.instruments_active().filter(pk__in=allowed)
 
 
@@ -38,18 +39,18 @@ def assessment_list(request: HttpRequest, case: Any) -> HttpResponse:
     schedule = [{"due": d, "overdue": d.overdue(today)} for d in selectors.assessment_schedule(case)]
     rows = [{
         "a": a,
-        "may_continue": permissions.may_continue(request.user, case, a),
-        "may_see": permissions.may_see_content(request.user, case, a.instrument),
+        "may_continue": recovery_access.may_continue(request.user, case, a),
+        "may_see": recovery_access.may_see_content(request.user, case, a.instrument),
     } for a in assessments]
     return render(request, "recovery/assessment_list.html", {
         "case": case, "rows": rows, "schedule": schedule,
-        "can_record": permissions.may_record_any(request.user, case),
+        "can_record": recovery_access.may_record_any(request.user, case),
     })
 
 
 @case_view(Action.VIEW)
 def assessment_start(request: HttpRequest, case: Any) -> HttpResponse:
-    if not permissions.may_record_any(request.user, case):
+    if not recovery_access.may_record_any(request.user, case):
         raise Http404
     instruments = _recordable_instruments(request.user, case)
     initial: dict[str, Any] = {}
@@ -76,7 +77,7 @@ def _flagged(assessment: Assessment, items: list[Any], answers: dict[int, Any]) 
 @case_view(Action.VIEW)
 def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> HttpResponse:
     assessment = selectors.assessment_get(case, assessment_id)
-    if not permissions.may_continue(request.user, case, assessment):
+    if not recovery_access.may_continue(request.user, case, assessment):
         if assessment.is_draft:
             messages.error(request, _("Only the person who started this draft may continue it."))
         return redirect("recovery:detail", case_id=case.pk, assessment_id=assessment.pk)
@@ -113,7 +114,7 @@ def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> Http
     return render(request, "recovery/assessment_fill.html", {
         "case": case, "assessment": assessment, "instrument": instrument, "form": form,
         "safety_alert": _flagged(assessment, items, answers),
-        "may_discard": permissions.may_discard(request.user, case, assessment), "conflict": conflict,
+        "may_discard": recovery_access.may_discard(request.user, case, assessment), "conflict": conflict,
     }, status=409 if conflict else 200)
 
 
@@ -121,11 +122,11 @@ def assessment_fill(request: HttpRequest, case: Any, assessment_id: Any) -> Http
 def assessment_detail(request: HttpRequest, case: Any, assessment_id: Any) -> HttpResponse:
     assessment = selectors.assessment_get(case, assessment_id)
     instrument = assessment.instrument
-    may_see = permissions.may_see_content(request.user, case, instrument)
+    may_see = recovery_access.may_see_content(request.user, case, instrument)
     context: dict[str, Any] = {
         "case": case, "assessment": assessment, "instrument": instrument, "may_see": may_see,
-        "may_continue": permissions.may_continue(request.user, case, assessment),
-        "may_discard": permissions.may_discard(request.user, case, assessment),
+        "may_continue": recovery_access.may_continue(request.user, case, assessment),
+        "may_discard": recovery_access.may_discard(request.user, case, assessment),
     }
     if may_see and instrument.is_screening:
         # Screening answers are health data of the most sensitive kind: every showing is logged.

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
+from access import referrals as referral_access
 from access.policy import Action
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from audit.models import AccessLogEntry
@@ -124,7 +125,7 @@ class CaseReferralListView(SintasAPIView):
                    responses={201: SenderReferralSerializer, 400: INVALID, 404: NOT_FOUND})
     def post(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.EDIT)
-        if not services.may_send(request.user, case):
+        if not referral_access.may_send(request.user, case):
             raise Http404
         s = ReferralCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -197,7 +198,7 @@ class ReferralActionView(SintasAPIView):
         name = self.action_name
         if name == "revoke":
             referral = selectors.referral_for_sender(request.user, referral_id)
-            if not services.may_send(request.user, referral.case):
+            if not referral_access.may_send(request.user, referral.case):
                 raise Http404
             s: Any = ReferralReasonSerializer(data=request.data)
             s.is_valid(raise_exception=True)

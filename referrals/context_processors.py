@@ -7,8 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from access import partners as partner_access
 from access import policy
-from partners.services import may_edit_profile
 
 from .selectors import unread_count
 
@@ -19,7 +19,7 @@ def referrals_nav(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not user.is_verified():
         return {"referrals_nav": {}}
     works = policy.may_work_on_cases(user)
-    profile = may_edit_profile(user)
+    profile = partner_access.may_edit_profile(user)
     if not works and not profile:
         return {"referrals_nav": {}}
     return {"referrals_nav": {"show": works, "profile": profile and not works,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from access import policy
+from access import referrals as referral_access
 from access.policy import Action
 from core.sections import CaseSection
 
 from .selectors import for_case
-from .services import may_send
 
 
 def referrals_section(request: Any, case: Any) -> CaseSection | None:
@@ -21,5 +21,5 @@ def referrals_section(request: Any, case: Any) -> CaseSection | None:
         template="referrals/_case_section.html",
         order=45,
         context={"case_id": case.pk, "referrals": list(for_case(case)[:20]),
-                 "can_refer": case.is_open and may_send(user, case)},
+                 "can_refer": case.is_open and referral_access.may_send(user, case)},
     )

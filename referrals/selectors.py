@@ -1,17 +1,25 @@
-"""Reading referrals: the two lists, the inbox's unread counts, and one referral for each side."""
+"""Reading referrals: the two lists, the inbox's unread counts, and one referral for each side.
+
+Who sees what is decided by ``access.referrals``. Only "not found" becomes a 404 (no such referral,
+or a malformed id); any other error (a database error, a bug) propagates and answers 500.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from access import policy
+from access import referrals as referral_access
 from cases.models import Case
 
 from .models import Referral, ReferralRead
-from .services import access_open, is_recipient
+
+# What a lookup by a malformed or unknown id raises: "not found", so 404. Nothing else is caught.
+NOT_FOUND = (Referral.DoesNotExist, ValidationError, ValueError, TypeError)
 
 
 def _base() -> QuerySet[Referral]:
@@ -52,7 +60,7 @@ def referral_for_sender(user: Any, referral_id: Any) -> Referral:
     try:
         referral = _base().select_related("case__lead_organisation", "case__survivor", "goal", "service_region",
                                           "consent").get(pk=referral_id)
-    except (Referral.DoesNotExist, ValueError, TypeError, Exception) as exc:
+    except NOT_FOUND as exc:
         raise Http404 from exc
     if not policy.can(user, policy.Action.VIEW, referral.case):
         raise Http404
@@ -66,13 +74,12 @@ def referral_get(user: Any, referral_id: Any) -> tuple[Referral, str]:
     try:
         referral = _base().select_related("case__lead_organisation", "case__survivor", "goal", "service_region").get(
             pk=referral_id)
-    except Exception as exc:  # DoesNotExist, a malformed UUID
+    except NOT_FOUND as exc:  # DoesNotExist, a malformed UUID
         raise Http404 from exc
-    if policy.can(user, policy.Action.VIEW, referral.case):
-        return referral, "sender"
-    if is_recipient(user, referral) and access_open(referral):
-        return referral, "recipient"
-    raise Http404
+    side = referral_access.side_of(user, referral)
+    if side is None:
+        raise Http404
+    return referral, side
 
 
 def referral_for_recipient_action(user: Any, referral_id: Any) -> Referral:
@@ -81,8 +88,8 @@ def referral_for_recipient_action(user: Any, referral_id: Any) -> Referral:
     try:
         referral = Referral.objects.filter(
             Q(recipient_organisation_id=getattr(user, "organisation_id", None))).get(pk=referral_id)
-    except Exception as exc:
+    except NOT_FOUND as exc:
         raise Http404 from exc
-    if not is_recipient(user, referral):
+    if not referral_access.is_recipient(user, referral):
         raise Http404
     return referral

@@ -3,11 +3,9 @@ expiry and escalation. Each function validates all of its input before it writes
 in one transaction, and records the change history.
 
 Who does what:
-- the sender's side is the case's people who may change it (``policy.can(user, EDIT, case)``:
-  caseworkers on the case team and the lead organisation's supervisors): send, revoke;
-- the recipient's side is every person with a case role in the recipient organisation: accept,
-  decline, start, report the outcome. They never get access to the case: only to the packet,
-  and only while the referral is active (sent, accepted, in progress) and not expired.
+the rules are in ``access.referrals`` (the sender's side: the case's people who may change it; the
+recipient's side: every person with a case role in the recipient organisation, never with access
+to the case, only to the packet while it is open).
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from access import policy
+from access import referrals as referral_access
 from access.policy import Action
 from accounts.models import CASE_ROLES, Organisation, Role, User
 from audit.models import ChangeRecord
@@ -48,28 +47,6 @@ from .models import Referral
 from .packet import FIELDS, FREE_TEXT_MAX, record_value, templates
 
 REASON_MAX = 2000
-
-# --- who ----------------------------------------------------------------------------------------
-
-
-def may_send(user: Any, case: Case) -> bool:
-    return policy.can(user, Action.EDIT, case)
-
-
-def is_recipient(user: Any, referral: Referral) -> bool:
-    return policy.may_work_on_cases(user) and user.organisation_id == referral.recipient_organisation_id
-
-
-def access_open(referral: Referral, now: dt.datetime | None = None) -> bool:
-    """Whether the partner may still open the packet: the referral is active and not past its end."""
-    now = now or clock.now()
-    if not referral.is_active:
-        return False
-    if referral.expires_at is not None and referral.expires_at <= now:
-        return False
-    return not (referral.status == Referral.Status.SENT
-                and referral.sent_at + dt.timedelta(days=conf.unanswered_expiry_days()) <= now)
-
 
 def add_working_days(start: dt.datetime, days: int, tz: ZoneInfo) -> dt.datetime:
     """``days`` working days (Monday to Friday, minus ``SINTAS_PUBLIC_HOLIDAYS``: see
@@ -140,7 +117,7 @@ def _tz(case: Case) -> ZoneInfo:
 
 def referral_send(*, actor: Any, case: Case, data: ReferralInput) -> Referral:
     """Send a referral with its packet (a snapshot of the chosen fields, taken now)."""
-    if not may_send(actor, case):
+    if not referral_access.may_send(actor, case):
         raise ValidationError(_("You may not refer this case."))
     now = clock.now()
     today = now.astimezone(_tz(case)).date()
@@ -287,7 +264,7 @@ def _closed_message(referral: Referral, now: dt.datetime) -> str | None:
     """Why the referral can no longer be worked on, or None."""
     if referral.status == Referral.Status.REVOKED:
         return _("The sender revoked this referral; it can no longer be answered or worked on.")
-    if referral.status == Referral.Status.EXPIRED or (referral.is_active and not access_open(referral, now)):
+    if referral.status == Referral.Status.EXPIRED or (referral.is_active and not referral_access.access_open(referral, now)):
         return _("This referral has expired; it can no longer be answered or worked on.")
     if referral.status == Referral.Status.COMPLETED:
         return _("This referral is completed.")
@@ -297,7 +274,7 @@ def _closed_message(referral: Referral, now: dt.datetime) -> str | None:
 
 
 def _recipient_transition(actor: Any, referral: Referral, *, allowed: tuple[str, ...], wrong_state: str) -> Referral:
-    if not is_recipient(actor, referral):
+    if not referral_access.is_recipient(actor, referral):
         raise ValidationError(_("Only the organisation the referral was sent to can do this."))
     now = clock.now()
     locked = _locked(referral)
@@ -363,7 +340,7 @@ def referral_complete(*, actor: Any, referral: Referral, outcome_report: str,
                       delivered_on: dt.date | None) -> Referral:
     """The partner's outcome report. It becomes a recorded service delivery in the case (of the
     partner organisation, by the reporting person), and the partner's access ends."""
-    if not is_recipient(actor, referral):
+    if not referral_access.is_recipient(actor, referral):
         raise ValidationError(_("Only the organisation the referral was sent to can report its outcome."))
     case = Case.objects.select_related("lead_organisation").get(pk=referral.case_id)
     today = clock.now().astimezone(_tz(case)).date()
@@ -429,7 +406,7 @@ def _revoke(locked: Referral, *, actor: Any, reason: str, now: dt.datetime) -> N
 
 def referral_revoke(*, actor: Any, referral: Referral, reason: str) -> Referral:
     case = Case.objects.select_related("lead_organisation").get(pk=referral.case_id)
-    if not may_send(actor, case):
+    if not referral_access.may_send(actor, case):
         raise ValidationError(_("You may not revoke this referral."))
     reason = (reason or "").strip()
     if not reason:

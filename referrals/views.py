@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access import referrals as referral_access
 from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
@@ -45,7 +46,7 @@ PACKET_LOG = AccessLogEntry.What.REFERRAL_PACKET  # the access log's "what" for 
 @case_view(Action.EDIT)
 def referral_new(request: HttpRequest, case: Any) -> HttpResponse:
     user: Any = request.user
-    if not services.may_send(user, case):
+    if not referral_access.may_send(user, case):
         raise Http404
     if not case.is_open:
         messages.error(request, _("A closed case cannot be changed; reopen it first."))
@@ -157,7 +158,7 @@ def detail(request: HttpRequest, referral_id: Any) -> HttpResponse:
     return render(request, "referrals/detail.html", {
         "referral": referral, "side": side, "rows": _packet_rows(referral),
         "template": templates().get(referral.template),
-        "can_revoke": side == "sender" and referral.is_active and services.may_send(request.user, referral.case),
+        "can_revoke": side == "sender" and referral.is_active and referral_access.may_send(request.user, referral.case),
         "decline_form": ReasonForm(), "revoke_form": ReasonForm(), "outcome_form": OutcomeForm(),
         "htcds": htcds_available(),
     })
@@ -189,7 +190,7 @@ def _done(request: HttpRequest, referral: Referral, fn: Any, ok: str, **kwargs: 
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        if services.access_open(referral) or policy.can(request.user, Action.VIEW, referral.case):
+        if referral_access.access_open(referral) or policy.can(request.user, Action.VIEW, referral.case):
             return redirect("referrals:detail", referral_id=referral.pk)
         return redirect("referrals:inbox")
     messages.success(request, ok)
@@ -242,7 +243,7 @@ def complete(request: HttpRequest, referral_id: Any) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, referral_id: Any) -> HttpResponse:
     referral = selectors.referral_for_sender(request.user, referral_id)
-    if not services.may_send(request.user, referral.case):
+    if not referral_access.may_send(request.user, referral.case):
         raise Http404
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""

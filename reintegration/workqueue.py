@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role
 from cases.models import CaseStatus, CaseTeamMember
 from core import clock
 from core.workqueue import WorkItem
@@ -37,7 +36,7 @@ def follow_ups_for(user: Any, *, scope: str = "mine") -> list[WorkItem]:
         status=FollowUpStatus.SCHEDULED, due_on__lte=horizon, case__status=CaseStatus.CLOSED,
         case__in=policy.cases_visible_to(user).values("pk"),
     )
-    if not (scope == "organisation" and user.has_role(Role.SUPERVISOR)):
+    if not (scope == "organisation" and policy.may_see_organisation_scope(user)):
         on_team = CaseTeamMember.objects.filter(case_id=OuterRef("case_id"), user_id=user.pk)
         qs = qs.filter(Q(case__lead_caseworker_id=user.pk) | Q(Exists(on_team)))
     rows = qs.select_related("case__survivor", "case__lead_caseworker").order_by("due_on", "pk")[:LIMIT]

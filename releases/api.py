@@ -3,7 +3,7 @@ CTDC-shaped data set (check and release), released content, the CTDC reference s
 SIMFONI-PPA export.
 
 Same rules and service functions as the pages: who may release or export is checked first
-(releases.access), and anyone else gets 404, as for a route that does not exist.
+(access.releases), and anyone else gets 404, as for a route that does not exist.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.releases import may_export_simfoni, may_release
 from api.views import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services, simfoni
-from .access import may_export_simfoni, may_release
 from .downloads import read_csv
 from .models import PrivacyLedgerEntry, Release
 from .tables import TABLES

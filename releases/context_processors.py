@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .access import may_export_simfoni, may_release
+from access.releases import may_export_simfoni, may_release
 
 
 def releases_nav(request: HttpRequest) -> dict[str, Any]:

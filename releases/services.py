@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.releases import may_release
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record
 from core import clock
@@ -25,7 +26,6 @@ from monitoring import disclosure
 from survivors.services import Errors
 
 from . import anonymity, conf, ctdc, dp, importer, selectors
-from .access import may_release
 from .importer import CtdcFormatError, parse
 from .models import BudgetLock, CtdcRecord, CtdcSource, PrivacyLedgerEntry, Release
 from .tables import TABLES, true_table

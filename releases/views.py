@@ -1,7 +1,7 @@
 """Public releases pages: prepare a DP table or the CTDC-shaped data set, see the privacy-budget
 ledger, download what was released and its disclosure report; the SIMFONI-PPA export.
 
-Thin views: who may (releases.access) is checked first, and anyone else gets 404, exactly as for
+Thin views: who may (access.releases) is checked first, and anyone else gets 404, exactly as for
 a page that does not exist; the rules live in releases.services.
 """
 
@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from access.releases import may_export_simfoni, may_release
 from cases.forms import apply_errors
 from survivors import lawful_use
 
 from . import selectors, services, simfoni
-from .access import may_export_simfoni, may_release
 from .downloads import csv_response, read_csv, xlsx_response
 from .forms import PeriodForm, SimfoniForm, TableReleaseForm
 from .models import Release

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import policy
+from access import transfers as transfer_access
 from access.policy import Action
 from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 
@@ -71,7 +72,7 @@ class CaseTransferListView(SintasAPIView):
                    responses={201: TransferSerializer, 400: INVALID, 404: NOT_FOUND})
     def post(self, request: Request, case_id: str) -> Response:
         case = policy.case_get_for_user(request.user, case_id, Action.VIEW)
-        if not policy.may_propose_transfer(request.user, case):
+        if not transfer_access.may_propose_transfer(request.user, case):
             raise Http404
         s = ProposeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -97,7 +98,7 @@ class TransferDetailView(SintasAPIView):
     @extend_schema(summary="A case transfer", parameters=[TRANSFER_ID],
                    responses={200: TransferSerializer, 404: NOT_FOUND})
     def get(self, request: Request, transfer_id: str) -> Response:
-        return Response(TransferSerializer(policy.transfer_get_for_user(request.user, transfer_id)).data)
+        return Response(TransferSerializer(transfer_access.transfer_get_for_user(request.user, transfer_id)).data)
 
 
 class TransferAcceptView(SintasAPIView):
@@ -106,7 +107,7 @@ class TransferAcceptView(SintasAPIView):
     @extend_schema(summary="Accept a transfer (supervisor of the receiving organisation)", parameters=[TRANSFER_ID],
                    request=AcceptSerializer, responses={200: TransferSerializer, 400: INVALID, 404: NOT_FOUND})
     def post(self, request: Request, transfer_id: str) -> Response:
-        transfer = policy.transfer_get_for_user(request.user, transfer_id)
+        transfer = transfer_access.transfer_get_for_user(request.user, transfer_id)
         s = AcceptSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         services.transfer_accept(actor=request.user, transfer=transfer,
@@ -122,7 +123,7 @@ class TransferDeclineView(SintasAPIView):
                    parameters=[TRANSFER_ID], request=ReasonSerializer,
                    responses={200: TransferSerializer, 400: INVALID, 404: NOT_FOUND})
     def post(self, request: Request, transfer_id: str) -> Response:
-        transfer = policy.transfer_get_for_user(request.user, transfer_id)
+        transfer = transfer_access.transfer_get_for_user(request.user, transfer_id)
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         services.transfer_decline(actor=request.user, transfer=transfer, reason=s.validated_data["reason"])
@@ -135,7 +136,7 @@ class TransferCancelView(SintasAPIView):
     @extend_schema(summary="Cancel a pending transfer (the proposing side)", parameters=[TRANSFER_ID],
                    request=ReasonSerializer, responses={200: TransferSerializer, 400: INVALID, 404: NOT_FOUND})
     def post(self, request: Request, transfer_id: str) -> Response:
-        transfer = policy.transfer_get_for_user(request.user, transfer_id)
+        transfer = transfer_access.transfer_get_for_user(request.user, transfer_id)
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         services.transfer_cancel(actor=request.user, transfer=transfer, reason=s.validated_data["reason"])

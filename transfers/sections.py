@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from access import policy
+from access import transfers as transfer_access
 from access.policy import Action
 from core.sections import CaseSection
 
@@ -26,7 +27,7 @@ def transfer_section(request: Any, case: Any) -> CaseSection | None:
     if CaseTransfer.objects.filter(case_id=case.pk).exists():
         transfers = list(transfers_for_case(case)[:HISTORY])
     pending = next((t for t in transfers if t.is_pending), None)
-    may_propose = policy.may_propose_transfer(user, case)
+    may_propose = transfer_access.may_propose_transfer(user, case)
     return CaseSection(
         template="transfers/_case_section.html",
         order=90,

@@ -1,4 +1,4 @@
-"""Reading transfers. Visibility of a single transfer is decided by ``access.policy``."""
+"""Reading transfers. Who may see them is decided by ``access.transfers``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from access import policy
-from accounts.models import Role
+from access import transfers as transfer_access
 from care.models import ServiceDelivery
 from cases.models import Case
 from recovery.models import Assessment
@@ -24,7 +23,7 @@ def transfers_for_case(case: Case) -> QuerySet[CaseTransfer]:
 
 def incoming_for(user: Any) -> QuerySet[CaseTransfer]:
     """Transfers to the user's organisation, for its supervisors; pending first, then newest."""
-    if not (policy.may_work_on_cases(user) and user.has_role(Role.SUPERVISOR)):
+    if not transfer_access.may_see_incoming(user):
         return CaseTransfer.objects.none()
     return (
         CaseTransfer.objects.filter(to_organisation_id=user.organisation_id)
@@ -36,18 +35,14 @@ def incoming_for(user: Any) -> QuerySet[CaseTransfer]:
 def transferred_away_for(user: Any) -> list[CaseTransfer]:
     """Accepted transfers from the user's organisation whose own records the user may still read
     (empty unless SINTAS_TRANSFER_SENDER_ACCESS is "own_records")."""
-    from .conf import OWN_RECORDS, sender_access
-
-    if sender_access() != OWN_RECORDS or not policy.may_work_on_cases(user):
+    if not transfer_access.may_read_sender_records(user):
         return []
     qs = (
         CaseTransfer.objects.filter(from_organisation_id=user.organisation_id, status=CaseTransfer.Status.ACCEPTED)
         .select_related("case__survivor", "to_organisation").order_by("-decided_at")
     )
-    if user.has_role(Role.SUPERVISOR):
-        return list(qs)
     # former_team is a short JSON list; SQLite cannot filter inside it, so filter here.
-    return [t for t in qs if user.pk in (t.former_team or [])]
+    return [t for t in qs if transfer_access.may_read_records_of(user, t)]
 
 
 def own_deliveries(transfer: CaseTransfer) -> QuerySet[ServiceDelivery]:

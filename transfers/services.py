@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from access import policy
+from access import transfers as transfer_access
 from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
@@ -26,7 +26,7 @@ from .models import CaseTransfer
 def transfer_propose(*, actor: Any, case: Case, to_organisation_id: Any, reason: str) -> CaseTransfer:
     """Propose to hand the case over to another organisation (supervisor or lead caseworker of the lead
     organisation). The receiving organisation's supervisors then accept or decline."""
-    if not policy.may_propose_transfer(actor, case):
+    if not transfer_access.may_propose_transfer(actor, case):
         raise ValidationError(_("You may not transfer this case."))
     e = Errors()
     reason = (reason or "").strip()
@@ -102,7 +102,7 @@ def _decide(actor: Any, locked: CaseTransfer, status: str, reason: str, **extra:
 
 def transfer_cancel(*, actor: Any, transfer: CaseTransfer, reason: str = "") -> CaseTransfer:
     """Withdraw a pending proposal (whoever may propose a transfer of the case)."""
-    if not policy.may_propose_transfer(actor, transfer.case):
+    if not transfer_access.may_propose_transfer(actor, transfer.case):
         raise ValidationError(_("You may not cancel this transfer."))
     with transaction.atomic():
         locked = _locked_pending(transfer)
@@ -110,7 +110,7 @@ def transfer_cancel(*, actor: Any, transfer: CaseTransfer, reason: str = "") -> 
 
 
 def transfer_decline(*, actor: Any, transfer: CaseTransfer, reason: str) -> CaseTransfer:
-    if not policy.may_decide_transfer(actor, transfer):
+    if not transfer_access.may_decide_transfer(actor, transfer):
         raise ValidationError(_("Only a supervisor of the receiving organisation can decide on this transfer."))
     reason = (reason or "").strip()
     if not reason:
@@ -132,7 +132,7 @@ def lead_candidates(organisation_id: Any) -> Any:
 def transfer_accept(*, actor: Any, transfer: CaseTransfer, lead_caseworker_id: Any, note: str = "") -> CaseTransfer:
     """Accept: in one transaction the receiving organisation becomes lead, with the lead caseworker it
     chose; the sending organisation's people leave the case team."""
-    if not policy.may_decide_transfer(actor, transfer):
+    if not transfer_access.may_decide_transfer(actor, transfer):
         raise ValidationError(_("Only a supervisor of the receiving organisation can decide on this transfer."))
     lead = None
     if str(lead_caseworker_id or "").isdigit():

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access import transfers as transfer_access
 from access.policy import Action
-from accounts.models import Role
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from cases.forms import apply_errors
@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 
 @case_view(Action.VIEW)
 def propose(request: HttpRequest, case: Any) -> HttpResponse:
-    if not policy.may_propose_transfer(request.user, case):
+    if not transfer_access.may_propose_transfer(request.user, case):
         raise Http404
     form = ProposeForm(request.POST or None, exclude_organisation_id=case.lead_organisation_id)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +55,7 @@ def propose(request: HttpRequest, case: Any) -> HttpResponse:
 @never_cache
 def incoming(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (policy.may_work_on_cases(user) and user.has_role(Role.SUPERVISOR)):
+    if not transfer_access.may_see_incoming(user):
         raise Http404
     page = Paginator(selectors.incoming_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "transfers/incoming.html", {"page": page})
@@ -65,8 +65,8 @@ def incoming(request: HttpRequest) -> HttpResponse:
 @never_cache
 def detail(request: HttpRequest, transfer_id: Any) -> HttpResponse:
     user: Any = request.user
-    transfer = policy.transfer_get_for_user(user, transfer_id)
-    deciding = transfer.is_pending and policy.may_decide_transfer(user, transfer)
+    transfer = transfer_access.transfer_get_for_user(user, transfer_id)
+    deciding = transfer.is_pending and transfer_access.may_decide_transfer(user, transfer)
     may_view_case = policy.can(user, Action.VIEW, transfer.case)
     return render(request, "transfers/detail.html", {
         "transfer": transfer,
@@ -74,14 +74,14 @@ def detail(request: HttpRequest, transfer_id: Any) -> HttpResponse:
         "may_view_case": may_view_case,
         "accept_form": AcceptForm(candidates=services.lead_candidates(user.organisation_id)) if deciding else None,
         "decline_form": DeclineForm() if deciding else None,
-        "cancel_form": CancelForm() if transfer.is_pending and policy.may_propose_transfer(user, transfer.case)
+        "cancel_form": CancelForm() if transfer.is_pending and transfer_access.may_propose_transfer(user, transfer.case)
         else None,
     })
 
 
 def _post_decision(request: HttpRequest, transfer_id: Any, kind: str) -> HttpResponse:
     user: Any = request.user
-    transfer = policy.transfer_get_for_user(user, transfer_id)
+    transfer = transfer_access.transfer_get_for_user(user, transfer_id)
     try:
         if kind == "accept":
             form: Any = AcceptForm(request.POST, candidates=services.lead_candidates(user.organisation_id))
@@ -139,7 +139,7 @@ def transferred(request: HttpRequest) -> HttpResponse:
 @never_cache
 def records(request: HttpRequest, transfer_id: Any) -> HttpResponse:
     """Read-only: what the sending organisation recorded itself. Never the identity."""
-    transfer = policy.transferred_records_get_for_user(request.user, transfer_id)
+    transfer = transfer_access.transferred_records_get_for_user(request.user, transfer_id)
     access_log_write(user=request.user, what=AccessLogEntry.What.TRANSFERRED_RECORDS, case_id=transfer.case_id,
                      request=request)
     return render(request, "transfers/records.html", {

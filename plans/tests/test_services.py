@@ -53,19 +53,6 @@ def test_phase_change_refuses_unknown_phase_and_the_same_phase_again(personas: P
         services.phase_change(actor=p.a_caseworker, case=p.case_a, phase="recovery", reason="again")
 
 
-def test_who_may_plan(personas: Personas) -> None:
-    p = personas
-    CaseTeamMember.objects.create(case=p.case_a, user=p.a_health)
-    assert services.may_plan(p.a_caseworker, p.case_a)
-    assert services.may_plan(p.a_psychologist, p.case_a)  # on the team
-    assert services.may_plan(p.a_supervisor, p.case_a)
-    assert not services.may_plan(p.a_health, p.case_a)  # on the team, but not a planning role
-    assert not services.may_plan(p.a_caseworker2, p.case_a)  # not on the team
-    assert not services.may_plan(p.b_supervisor, p.case_a)
-    with pytest.raises(services.NotAllowed):
-        services.phase_change(actor=p.a_health, case=p.case_a, phase="recovery", reason="x")
-
-
 # --- plan content and revisions ----------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
+from access import referrals as referral_access
 from audit.models import ChangeRecord
 from care.models import ServiceDelivery
 from referrals import services
@@ -121,7 +122,7 @@ def test_lifecycle_to_completion_records_a_delivery(world: Any) -> None:
     assert d is not None and d.service is not None
     assert d.case_id == world.p.case_a.pk and d.service.code == "medical_care" and d.organisation == world.clinic
     assert d.status == ServiceDelivery.Status.RECORDED and d.outcome_note == "Diperiksa, obat diberikan"
-    assert not services.access_open(r)
+    assert not referral_access.access_open(r)
 
 
 def test_accept_after_revocation_or_expiry_refused(world: Any, set_now: Any) -> None:
@@ -149,7 +150,7 @@ def test_consent_expiry_ends_access(world: Any, set_now: Any) -> None:
     services.referral_accept(actor=world.nurse, referral=r)
     set_now(dt.datetime(2026, 3, 19, 16, 1, tzinfo=dt.UTC))  # 20 March 00:01 WITA
     r.refresh_from_db()
-    assert not services.access_open(r)
+    assert not referral_access.access_open(r)
     assert "expired" in _refused(services.referral_start, actor=world.nurse, referral=r)
 
 
@@ -157,7 +158,7 @@ def test_decline_needs_a_reason(world: Any) -> None:
     r = send(world)
     assert "reason for declining" in _refused(services.referral_decline, actor=world.nurse, referral=r, reason="")
     r = services.referral_decline(actor=world.nurse, referral=r, reason="Penuh")
-    assert r.status == Referral.Status.DECLINED and not services.access_open(r)
+    assert r.status == Referral.Status.DECLINED and not referral_access.access_open(r)
     assert "declined" in _refused(services.referral_accept, actor=world.nurse, referral=r)
 
 

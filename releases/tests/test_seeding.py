@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from access.releases import may_release
 from accounts.models import Organisation, User
-from releases.access import may_release
 from releases.seeding import RELEASER_USERNAME, seed_demo
 
 

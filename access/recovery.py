@@ -1,5 +1,5 @@
-"""Who may record and see assessments. Built on ``access.policy`` (which decides case visibility);
-this module only adds the recovery-specific rules, documented in docs/recovery.md:
+"""Who may record and see assessments (the recovery room). Built on ``access.policy`` (which decides
+case visibility); this module only adds the recovery-specific rules, documented in docs/recovery.md:
 
 - Viewing a case's assessments: ``Action.VIEW`` (the case team and the lead organisation's supervisors).
 - Screening answers, totals and bands (PHQ-9, GAD-7, PCL-5) are health data: the case team only
@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from access import policy
-from access.policy import Action
 from accounts.models import Role
+
+from . import policy
+from .policy import Action
 
 SCREENING_ROLES = (Role.PSYCHOLOGIST, Role.HEALTH_WORKER, Role.CASEWORKER)
 
