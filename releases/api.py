@@ -19,7 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import INVALID, NOT_FOUND, SintasAPIView
+from api.base import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services, simfoni
 from .access import may_export_simfoni, may_release

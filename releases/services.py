@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record
 from core import clock
+from core.validation import Errors
 from monitoring import disclosure
-from survivors.services import Errors
 
 from . import anonymity, conf, ctdc, dp, importer, selectors
 from .access import may_release
