@@ -1,9 +1,17 @@
-"""The room's API tests count requests against the throttle: each test starts from zero."""
-
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Messages are asserted in English (the msgids)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
