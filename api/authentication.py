@@ -83,7 +83,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 # --- OpenAPI: how the two schemes appear in the schema ---------------------------------------------
 
 
-class HashedTokenScheme(OpenApiAuthenticationExtension):
+class HashedTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
     target_class = "api.authentication.HashedTokenAuthentication"
     name = "tokenAuth"
 
@@ -96,7 +96,7 @@ class HashedTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # likewise
     target_class = "api.authentication.VerifiedSessionAuthentication"
     name = "cookieAuth"
 

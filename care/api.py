@@ -22,9 +22,9 @@ from rest_framework.response import Response
 from access import care as care_access
 from access import policy
 from access.policy import Action
+from api.base import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
 from api.serializers import RegionCodeField
-from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services
 from .clocks import clocks_for_case

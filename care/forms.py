@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from core.concurrency import VersionedForm
-from core.models import Region
+from core.forms import regency_choices
 
 from .models import Service, ServiceApplication, ServiceDelivery
 from .services import delivery_local_time
@@ -22,24 +22,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%H:%M", **kwargs)
-
-
-def regency_choices() -> list[tuple[Any, Any]]:
-    """Kabupaten/kota grouped by province (one query)."""
-    rows = Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.REGENCY]).order_by("code")
-    groups: list[tuple[Any, Any]] = [("", _("— not stated —"))]
-    current: list[tuple[str, str]] = []
-    label = ""
-    for region in rows.only("code", "name", "level"):
-        if region.level == Region.Level.PROVINCE:
-            if current:
-                groups.append((label, current))
-            label, current = region.name, []
-        else:
-            current.append((region.code, region.name))
-    if current:
-        groups.append((label, current))
-    return groups
 
 
 class DeliveryForm(VersionedForm):

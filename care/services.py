@@ -33,7 +33,7 @@ from cases.services import alert_raise
 from core import clock
 from core.concurrency import version_bump, version_check
 from core.models import Region
-from survivors.services import Errors
+from core.validation import Errors
 
 from .models import OrganisationService, Service, ServiceApplication, ServiceDelivery, TimeLimitEscalation
 

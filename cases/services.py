@@ -17,7 +17,7 @@ from audit.services import history_record, snapshot
 from core import choices, clock
 from core.concurrency import version_bump, version_check
 from core.models import Region
-from survivors.services import Errors, not_in_future, region_at_level
+from core.validation import Errors, not_in_future, region_at_level
 
 from .models import ALLOWED_TRANSITIONS, Case, CaseStatus, CaseStatusChange, CaseTeamMember
 

@@ -29,7 +29,9 @@ from audit.services import access_log_write
 from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
 from core.sections import sections_for
+from survivors import selectors as survivor_selectors
 from survivors import services as survivor_services
+from survivors import validators as survivor_validators
 from survivors.display import guardians_for_display, identity_for_display, photo_present
 from survivors.middleware import identity_in_url_refused
 from survivors.models import ConsentRecord
@@ -94,7 +96,7 @@ NIK_SEARCHES_KEPT = 10
 def _nik_search_keep(request: HttpRequest, nik: str) -> str:
     searches = dict(request.session.get(NIK_SEARCHES, {}))
     token = secrets.token_urlsafe(16)
-    searches[token] = survivor_services.nik_hash(nik)
+    searches[token] = survivor_validators.nik_hash(nik)
     request.session[NIK_SEARCHES] = dict(list(searches.items())[-NIK_SEARCHES_KEPT:])
     return token
 
@@ -204,7 +206,7 @@ def case_file(request: HttpRequest, case: Any) -> HttpResponse:
         "can_view_access_log": policy.can(user, Action.VIEW_ACCESS_LOG, case),
         "transition_form": TransitionForm(current=case.status),
         "has_transitions": any(s not in CLOSURE_STATUSES for s in ALLOWED_TRANSITIONS.get(case.status, ())),
-        "active_consent_ids": {c.pk for c in context["consents"] if survivor_services.consent_is_active(c)},
+        "active_consent_ids": {c.pk for c in context["consents"] if survivor_selectors.consent_is_active(c)},
         "superseded_ids": {c.supersedes_id for c in context["consents"] if c.supersedes_id},
         "sections": sections_for(request, case),
     })

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
-from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
+from api.base import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from core.choices import Channel
 from survivors import lawful_use
 

@@ -12,7 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views import INVALID, NOT_FOUND, SintasAPIView
+from api.base import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors
 from .dashboard import EFFECTIVENESS_NOTE, dashboard_build

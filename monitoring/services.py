@@ -24,7 +24,7 @@ from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from core import clock
 from core.models import Region
-from survivors.services import Errors
+from core.validation import Errors
 
 from . import conf
 from .indicators import Params

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access import partners as partner_access
+from api.base import INVALID, NOT_FOUND, SintasAPIView
 from api.concurrency import ETAG, IF_MATCH, STALE_RESPONSES, request_version, version_input, with_etag
-from api.views import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services
 from .models import PartnerProfile

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from care.forms import regency_choices
 from care.models import Service
 from core.concurrency import VersionedForm
+from core.forms import regency_choices
 
 from .models import PartnerProfile
 from .selectors import AVAILABILITY_CHOICES, ELIGIBILITY_CHOICES

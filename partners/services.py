@@ -23,7 +23,7 @@ from audit.services import history_record, snapshot
 from care.services import organisation_services_set
 from core.concurrency import version_bump, version_check
 from core.models import Region
-from survivors.services import Errors
+from core.validation import Errors
 
 from .models import PartnerProfile, PartnerRegion
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
+from api.base import SintasAPIView
 from api.concurrency import (
     ETAG,
     IF_MATCH,
@@ -31,7 +32,6 @@ from api.concurrency import (
     version_input,
     with_etag,
 )
-from api.views import SintasAPIView
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from cases.models import Case

@@ -28,7 +28,7 @@ from cases.models import Case, CaseStatus
 from core import clock
 from core.choices import Domain
 from core.concurrency import StaleVersion, version_check
-from survivors.services import Errors
+from core.validation import Errors
 
 from .documents import content_of, plan_differences, plan_document, plan_goals
 from .models import (

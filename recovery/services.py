@@ -25,7 +25,7 @@ from cases.services import alert_raise
 from core import clock
 from core.choices import Domain
 from core.concurrency import version_bump, version_check
-from survivors.services import Errors
+from core.validation import Errors
 
 from . import scoring
 from .models import Answer, Assessment, AssessmentKind, DomainScore, Instrument, Item, ScreeningResult

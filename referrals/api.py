@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from access import policy
 from access import referrals as referral_access
 from access.policy import Action
-from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
+from api.base import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 

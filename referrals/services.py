@@ -36,11 +36,11 @@ from cases.services import alert_raise
 from core import clock
 from core.models import Region
 from core.notify import link_mail_on_commit
+from core.validation import Errors
 from core.workdays import is_working_day
 from partners.models import PartnerProfile
 from partners.selectors import serves_region
 from survivors.models import ConsentRecord
-from survivors.services import Errors
 
 from . import conf
 from .models import Referral

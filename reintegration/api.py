@@ -16,8 +16,9 @@ from rest_framework.response import Response
 
 from access import policy
 from access.policy import Action
-from api.serializers import BlankChoicesKept, CaseSerializer
-from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
+from api.base import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
+from api.serializers import BlankChoicesKept
+from cases.api import CaseSerializer
 from cases.models import Case
 from core import clock
 

@@ -23,7 +23,7 @@ from audit.services import history_record, snapshot
 from cases.models import ALLOWED_TRANSITIONS, Alert, Case, CaseStatus
 from cases.services import alert_raise, case_transition
 from core import clock
-from survivors.services import Errors
+from core.validation import Errors
 
 from . import conf, selectors
 from .models import Closure, ClosureReason, ContactMode, FollowUp, FollowUpStatus, RiskLevel

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.releases import may_export_simfoni, may_release
-from api.views import INVALID, NOT_FOUND, SintasAPIView
+from api.base import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services, simfoni
 from .downloads import read_csv

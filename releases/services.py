@@ -22,8 +22,8 @@ from access.releases import may_release
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record
 from core import clock
+from core.validation import Errors
 from monitoring import disclosure
-from survivors.services import Errors
 
 from . import anonymity, conf, ctdc, dp, importer, selectors
 from .importer import CtdcFormatError, parse

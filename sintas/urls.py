@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("interop.urls")),
     path("", include("monitoring.urls")),
     path("", include("releases.urls")),
-    path("api/v1/", include("api.urls")),
+    path("api/v1/", include("sintas.api_urls")),
 ]
 
 # Friendly pages (JSON under /api/) that need no database; 503 when the database is unreachable.

@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,12 +19,13 @@ from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from core.choices import CHILD_AGE_BANDS, AgeBand, Channel, Sex, age_band_for
 from core.concurrency import version_bump, version_check
-from core.crypto import keyed_hash
 from core.models import Region
+from core.validation import Errors, not_in_future, region_at_level
 
 from .models import ConsentRecord, Guardian, Identity, Survivor
+from .selectors import consent_is_superseded
 from .signals import consent_withdrawn
-from .validators import nik_check_consistent, nik_normalise, nik_parse
+from .validators import nik_check_consistent, nik_hash, nik_normalise, nik_parse, photo_validate
 
 # Crockford's base32 without look-alikes: a code can be read over the phone.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -34,78 +34,6 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 def survivor_code_new() -> str:
     body = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     return f"SNT-{body[:4]}-{body[4:]}"
-
-
-def nik_hash(nik: str) -> str:
-    return keyed_hash(nik_normalise(nik), purpose="nik")
-
-
-# --- validation helpers ------------------------------------------------------------------------
-
-
-class Errors:
-    """Collects field errors so the user sees every problem at once, then raises them together."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field_name: str, message: str) -> None:
-        self.errors.setdefault(field_name, []).append(str(message))
-
-    def check(self, field_name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(field_name, message)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def not_in_future(errors: Errors, field_name: str, value: dt.date | None, *, today: dt.date) -> None:
-    if value and value > today:
-        errors.add(field_name, _("This date is in the future."))
-
-
-def region_at_level(errors: Errors, field_name: str, code: str | None, *levels: int) -> Region | None:
-    if not code:
-        return None
-    region = Region.objects.filter(code=code, level__in=levels).first()
-    if region is None:
-        errors.add(field_name, _("Unknown region code: %(code)s.") % {"code": code})
-    return region
-
-
-ALLOWED_PHOTO_TYPES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-
-
-def photo_validate(errors: Errors, photo: Any) -> tuple[bytes, str] | None:
-    """Read and check an uploaded photo before anything is stored: size first, then the file's own
-    signature (the browser's claimed content type and the file name are not trusted)."""
-    if photo is None:
-        return None
-    size = getattr(photo, "size", None)
-    limit = settings.SINTAS_PHOTO_MAX_BYTES
-    if size is not None and size > limit:
-        errors.add("photo", _("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-        return None
-    data = photo.read(limit + 1)
-    if len(data) > limit:
-        errors.add("photo", _("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-        return None
-    for signature, content_type in ALLOWED_PHOTO_TYPES.items():
-        if data.startswith(signature):
-            return data, content_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return data, "image/webp"
-    errors.add("photo", _("The photo must be a JPEG, PNG or WebP image."))
-    return None
 
 
 # --- registration ------------------------------------------------------------------------------
@@ -386,14 +314,6 @@ def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any
     return identity
 
 
-def survivors_find_by_nik(nik: str) -> list[Any]:
-    """Survivor ids with exactly this NIK (through the keyed hash; the NIK is never stored plain)."""
-    normalised = nik_normalise(nik)
-    if len(normalised) != 16 or not normalised.isdigit():
-        return []
-    return list(Identity.objects.filter(nik_hash=nik_hash(normalised)).values_list("survivor_id", flat=True))
-
-
 # --- guardians ---------------------------------------------------------------------------------
 
 
@@ -498,10 +418,6 @@ def consent_record(*, actor: Any, case: Any, data: ConsentInput, supersedes: Con
     return record
 
 
-def consent_is_superseded(record: ConsentRecord) -> bool:
-    return ConsentRecord.objects.filter(supersedes=record).exists()
-
-
 def consent_withdraw(*, actor: Any, case: Any, record: ConsentRecord, reason: str) -> ConsentRecord:
     """Withdrawal (UU 27/2022 Pasal 9): recorded with its reason; the record itself stays."""
     if not policy.can(actor, policy.Action.EDIT, case):
@@ -526,12 +442,3 @@ def consent_withdraw(*, actor: Any, case: Any, record: ConsentRecord, reason: st
                        case_id=case.pk)
         consent_withdrawn.send(sender=ConsentRecord, record=locked, actor=actor, case=case)
     return locked
-
-
-def consent_is_active(record: ConsentRecord, *, on: dt.date | None = None) -> bool:
-    on = on or timezone.localdate()
-    if record.withdrawn_at is not None:
-        return False
-    if record.expires_on and record.expires_on <= on:
-        return False
-    return record.given_on <= on

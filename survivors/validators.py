@@ -1,20 +1,25 @@
-"""NIK (Nomor Induk Kependudukan) validation.
+"""Checks of survivor input that the services run before they write: the NIK and its keyed hash,
+and uploaded photos.
 
-A NIK has 16 digits: the 6-digit region code of registration (province, kabupaten/kota,
-kecamatan), the birth date as DDMMYY with 40 added to the day for women, and a 4-digit serial.
+A NIK (Nomor Induk Kependudukan) has 16 digits: the 6-digit region code of registration
+(province, kabupaten/kota, kecamatan), the birth date as DDMMYY with 40 added to the day for
+women, and a 4-digit serial. Field errors are collected with ``core.validation.Errors``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.crypto import keyed_hash
 from core.models import Region
+from core.validation import Errors
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,11 @@ class NikParts:
 
 def nik_normalise(value: str) -> str:
     return "".join(ch for ch in (value or "") if not ch.isspace() and ch not in ".-")
+
+
+def nik_hash(nik: str) -> str:
+    """The keyed hash a NIK is found by (the NIK itself is stored only encrypted)."""
+    return keyed_hash(nik_normalise(nik), purpose="nik")
 
 
 def nik_parse(value: str, *, today: dt.date | None = None) -> NikParts:
@@ -83,3 +93,35 @@ def nik_check_consistent(parts: NikParts, *, sex: str, birth_date: dt.date | Non
             % {"date": parts.birth_date.strftime("%d-%m-%Y")},
             code="nik_birth_date",
         )
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+ALLOWED_PHOTO_TYPES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def photo_validate(errors: Errors, photo: Any) -> tuple[bytes, str] | None:
+    """Read and check an uploaded photo before anything is stored: size first, then the file's own
+    signature (the browser's claimed content type and the file name are not trusted)."""
+    if photo is None:
+        return None
+    size = getattr(photo, "size", None)
+    limit = settings.SINTAS_PHOTO_MAX_BYTES
+    if size is not None and size > limit:
+        errors.add("photo", _("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        return None
+    data = photo.read(limit + 1)
+    if len(data) > limit:
+        errors.add("photo", _("The photo is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        return None
+    for signature, content_type in ALLOWED_PHOTO_TYPES.items():
+        if data.startswith(signature):
+            return data, content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return data, "image/webp"
+    errors.add("photo", _("The photo must be a JPEG, PNG or WebP image."))
+    return None

@@ -11,47 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from cases.models import Case, CaseStatus, CaseStatusChange
 from conftest import Personas, login, register_case
 from survivors.models import Guardian, Identity, Survivor
-from survivors.validators import nik_check_consistent, nik_parse
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def counts() -> tuple[int, int, int, int]:
     return Survivor.objects.count(), Identity.objects.count(), Case.objects.count(), Guardian.objects.count()
-
-
-@pytest.mark.django_db
-class TestNik:
-    def test_valid_female_nik(self) -> None:
-        parts = nik_parse("5371015204990001", today=dt.date(2026, 11, 27))
-        assert parts.female and parts.birth_date == dt.date(1999, 4, 12) and parts.region_code == "53.71.01"
-
-    @pytest.mark.parametrize("nik, message", [
-        ("12345", "16 digits"),
-        ("53710152049900ab", "16 digits"),
-        ("9999015204990001", "region"),
-        ("5371013204990001", "not a real date"),  # day 32
-        ("5371011213990001", "not a real date"),  # month 13
-        ("5371011212260001", "future"),  # born 12 Dec 2026
-        ("5371015204990000", "0000"),
-    ])
-    def test_invalid(self, nik: str, message: str) -> None:
-        with translation.override("en"), pytest.raises(ValidationError) as exc:
-            nik_parse(nik, today=dt.date(2026, 11, 27))
-        assert message in str(exc.value)
-
-    def test_plus_40_rule_for_women(self) -> None:
-        parts = nik_parse("5371011204990001", today=dt.date(2026, 11, 27))  # day 12: a man's NIK
-        with pytest.raises(ValidationError):
-            nik_check_consistent(parts, sex="female", birth_date=None)
-        nik_check_consistent(parts, sex="male", birth_date=dt.date(1999, 4, 12))
-        with pytest.raises(ValidationError):
-            nik_check_consistent(parts, sex="male", birth_date=dt.date(1999, 4, 13))
 
 
 def test_malformed_nik_refused_and_nothing_saved(personas: Personas) -> None:

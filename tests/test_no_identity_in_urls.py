@@ -93,7 +93,7 @@ def test_identity_in_the_query_string_is_refused_before_any_redirect(path: str) 
 
 
 def test_caseload_search_by_nik_is_a_post_that_redirects_to_a_token(personas: Personas) -> None:
-    from survivors.services import nik_hash
+    from survivors.validators import nik_hash
 
     client = login(Client(), personas.a_caseworker)
     response = client.post(reverse("cases:list"), {"q": "5371 0152 0499 0001", "status": "open"})

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from access import policy
 from access import transfers as transfer_access
 from access.policy import Action
-from api.views import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
+from api.base import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors, services
 from .models import CaseTransfer

@@ -18,7 +18,7 @@ from cases.models import Alert, Case, CaseStatus, CaseTeamMember
 from cases.services import INTAKE_FIELDS, alert_raise
 from core import clock
 from core.notify import in_site_language, link_mail_on_commit
-from survivors.services import Errors
+from core.validation import Errors
 
 from .models import CaseTransfer
 

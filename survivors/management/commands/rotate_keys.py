@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from core.crypto import rotate_token
 from survivors.models import Guardian, Identity
-from survivors.services import nik_hash
+from survivors.validators import nik_hash
 
 TABLES = {
     Identity: ("survivor_id", ["full_name", "aliases", "nik", "birth_date", "phone_numbers", "address"]),

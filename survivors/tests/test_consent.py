@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from conftest import Personas, login, register_case
 from survivors.models import ConsentRecord
-from survivors.services import ConsentInput, GuardianInput, consent_is_active, consent_record, consent_withdraw
+from survivors.selectors import consent_is_active
+from survivors.services import ConsentInput, GuardianInput, consent_record, consent_withdraw
 
 TODAY = dt.date(2026, 3, 3)
 
