@@ -34,7 +34,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -479,26 +479,25 @@ def _eager() -> bool:
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
-def facts_refresh_soon(response: HttpResponseBase) -> str:
+def facts_refresh_soon(response: HttpResponseBase, *, queue: Callable[[], object]) -> str:
     """Schedule a refresh when the figures are stale (see ``facts_refresh_schedule``). Returns
     "fresh", "queued" or "after_response"."""
     if not facts_stale():
         return "fresh"
-    return facts_refresh_schedule(response)
+    return facts_refresh_schedule(response, queue=queue)
 
 
-def facts_refresh_schedule(response: HttpResponseBase) -> str:
+def facts_refresh_schedule(response: HttpResponseBase, *, queue: Callable[[], object]) -> str:
     """Schedule a refresh; never run it before ``response`` has been sent.
 
-    With a broker: one Celery task (a second is not queued while one waits). Without one (the
-    embedded default, where ``.delay()`` would run it here and now): a job hooked on the response's
-    close, which the server calls once the response has been sent."""
+    With a broker: ``queue()`` sends one Celery task (a second is not queued while one waits);
+    ``monitoring.tasks`` passes it in, so this module never imports the tasks above it. Without one
+    (the embedded default, where ``.delay()`` would run it here and now): a job hooked on the
+    response's close, which the server calls once the response has been sent."""
     if not _eager():
         if cache.add(QUEUED_KEY, "1", timeout=conf.facts_max_age_minutes() * 60):
-            from .tasks import facts_refresh_task
-
             try:
-                facts_refresh_task.delay()
+                queue()
             except Exception:  # noqa: BLE001 - a dashboard still shows the figures it has
                 cache.delete(QUEUED_KEY)
                 log.exception("could not queue a refresh of the monitoring figures")

@@ -25,11 +25,12 @@ from cases.forms import apply_errors
 
 from . import conf, exports, selectors, services
 from .dashboard import EFFECTIVENESS_NOTE, Dashboard, dashboard_build
-from .facts import facts_refresh_schedule, facts_refresh_soon, facts_refreshed_at, facts_stale
+from .facts import facts_refreshed_at, facts_stale
 from .forms import DashboardForm, ReportRequestForm, ScopeGrantForm
 from .indicators import Params
 from .models import Level, MonitoringScope, ReportRequest
 from .selectors import Scope
+from .tasks import facts_refresh_schedule, facts_refresh_soon, report_enqueue
 
 LEVEL_TITLES: dict[str, str] = {
     Level.ORGANISATION: "Organisation dashboard",
@@ -147,7 +148,8 @@ def reports(request: HttpRequest, level: str) -> HttpResponse:
                 report = services.report_request(actor=request.user, scope=scope,
                                                  period_kind=form.cleaned_data["period_kind"],
                                                  year=form.cleaned_data["year"],
-                                                 region=form.cleaned_data.get("region"))
+                                                 region=form.cleaned_data.get("region"),
+                                                 enqueue=report_enqueue)
             except ValidationError as exc:
                 apply_errors(form, exc)
                 status = 400
