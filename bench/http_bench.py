@@ -60,6 +60,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Organisation, User  # noqa: E402
+from bench.run import login  # noqa: E402
 from cases.models import Case  # noqa: E402
 from core.seeding import DEMO_ORGANISATIONS  # noqa: E402
 from survivors.models import Survivor  # noqa: E402
@@ -97,8 +98,6 @@ def free_port() -> int:
 
 def session_cookie(user: User) -> str:
     """A session of ``user`` with the second factor passed (as bench/run.py and conftest.login)."""
-    from bench.run import login
-
     client = login(Client(), user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 

@@ -46,7 +46,7 @@ from .forms import (
     WithdrawForm,
     apply_errors,
 )
-from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Case, CaseStatus
+from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Alert, Case, CaseStatus
 
 
 def _page(request: HttpRequest, qs: Any, size: int | None = None, cap: int | None = None) -> Any:
@@ -447,8 +447,6 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @never_cache
 def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Mark one of the user's own alerts as read (someone else's alert: 404)."""
-    from .models import Alert
-
     user: Any = request.user
     alert = Alert.objects.filter(pk=alert_id, recipient=user).only("pk", "case_id").first()
     if alert is None or not policy.cases_visible_to(user).filter(pk=alert.case_id).exists():

@@ -8,15 +8,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from access import policy
+
+from .selectors import ORGANISATION_ROLES
+
 
 def monitoring_nav(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
         return {"monitoring_nav": False}
-    from access import policy
-
-    from .selectors import ORGANISATION_ROLES
-
     # Cheap: roles are cached on the user; no scope query on every page (the index lists them).
     show = (policy._active(user) and user.has_role(*ORGANISATION_ROLES)) or policy.may_manage_organisations(user)
     return {"monitoring_nav": bool(show)}

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 
 from access import policy
 from cases.forms import apply_errors
+from core.models import Region
 
 from . import conf, exports, selectors, services
 from .dashboard import EFFECTIVENESS_NOTE, Dashboard, dashboard_build
@@ -73,8 +74,6 @@ def _scope_label(scope: Scope, params: Params) -> str:
     if scope.level == Level.ORGANISATION:
         return scope.organisation_name
     if params.region:
-        from core.models import Region
-
         region = Region.objects.filter(code=params.region).first()
         return f"{region.name} ({region.code})" if region else params.region
     return _("Indonesia (national)")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
-from care.services import may_manage_services, organisation_services_set
+from care.services import may_manage_services, organisation_services_set, services_provided_by
 from core.concurrency import version_bump, version_check
 from core.models import Region
 from survivors.services import Errors
@@ -43,8 +43,6 @@ def _profile_version_check(profile: PartnerProfile, version: int | None, clean: 
         submitted["regions"] = sorted(r.code for r in regions)
         current["regions"] = [] if profile._state.adding else sorted(profile.regions.values_list("region_id", flat=True))
     if services is not None:
-        from care.services import services_provided_by
-
         submitted["services"] = sorted(services)
         current["services"] = sorted(s.code for s in services_provided_by(profile.organisation_id))
     version_check(profile, version, submitted=submitted, current=current, current_version=profile_version(profile))
@@ -141,8 +139,6 @@ def profile_save(*, actor: Any, values: dict[str, Any], version: int | None = No
     clean = _clean(e, values, actor)
     services = clean.pop("services", None)
     if services is not None and not may_manage_services(actor):
-        from care.services import services_provided_by
-
         current = sorted(s.code for s in services_provided_by(actor.organisation_id))
         if current != services:
             e.add("services", _("Only an organisation administrator can change the services it provides."))

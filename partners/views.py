@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from access import policy
+from care.services import may_manage_services, services_provided_by
 from cases.forms import apply_errors
 from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
+from referrals.services import may_send, service_regions
 
 from . import selectors, services
 from .forms import ProfileForm, SearchForm
@@ -29,8 +31,6 @@ def _case_for_referring(user: Any, case_id: Any) -> Any:
     without a case is fine)."""
     if not case_id:
         return None
-    from referrals.services import may_send
-
     try:
         case = policy.case_get_for_user(user, case_id, policy.Action.EDIT)
     except Http404:
@@ -48,8 +48,6 @@ def search(request: HttpRequest) -> HttpResponse:
     case = _case_for_referring(request.user, data.get("case"))
     region = data.get("region") or ""
     if case is not None and not request.GET.get("region") and "region" not in request.GET:
-        from referrals.services import service_regions
-
         regions = service_regions(case)
         region = regions[0].code if regions else ""
         form = SearchForm(initial={**request.GET.dict(), "region": region, "case": case.pk})
@@ -80,8 +78,6 @@ def edit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not services.may_edit_profile(user):
         raise Http404
-    from care.services import may_manage_services, services_provided_by
-
     profile = services.profile_for(user.organisation)
     initial = {
         "services": [s.code for s in services_provided_by(user.organisation_id)],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -254,8 +255,6 @@ class PlanView(SintasAPIView):
 
 
 def _conflict_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Someone else saved this plan after the version you sent. Nothing was saved.")
 
 

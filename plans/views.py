@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
+from cases.forms import apply_errors
 from cases.views import case_view
 from core.concurrency import StaleVersion, conflict_shown
 
@@ -189,8 +190,6 @@ def phase_edit(request: HttpRequest, case: Any) -> HttpResponse:
         except services.NotAllowed as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
-            from cases.forms import apply_errors
-
             apply_errors(form, exc)
         else:
             messages.success(request, _("Phase recorded."))

@@ -7,7 +7,7 @@ class ReintegrationConfig(AppConfig):
     verbose_name = _("Reintegration and follow-up")
 
     def ready(self) -> None:
-        # Imported here: the app registry must be ready before models load.
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from core import sections, workqueue
         from recovery.selectors import follow_up_reader_register
 

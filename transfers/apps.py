@@ -7,6 +7,7 @@ class TransfersConfig(AppConfig):
     verbose_name = _("case transfers")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from core import sections, workqueue
 
         from .sections import transfer_section

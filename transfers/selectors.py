@@ -12,6 +12,7 @@ from care.models import ServiceDelivery
 from cases.models import Case
 from recovery.models import Assessment
 
+from .conf import OWN_RECORDS, sender_access
 from .models import CaseTransfer
 
 RELATED = ("from_organisation", "to_organisation", "proposed_by", "decided_by", "new_lead_caseworker")
@@ -36,8 +37,6 @@ def incoming_for(user: Any) -> QuerySet[CaseTransfer]:
 def transferred_away_for(user: Any) -> list[CaseTransfer]:
     """Accepted transfers from the user's organisation whose own records the user may still read
     (empty unless SINTAS_TRANSFER_SENDER_ACCESS is "own_records")."""
-    from .conf import OWN_RECORDS, sender_access
-
     if sender_access() != OWN_RECORDS or not policy.may_work_on_cases(user):
         return []
     qs = (
