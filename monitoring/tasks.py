@@ -15,22 +15,20 @@ from celery import shared_task
 from django.core.cache import cache
 from django.http import HttpResponseBase
 
-from . import facts
-from .facts import QUEUED_KEY, facts_refresh
-from .services import report_generate
+from . import facts, services
 
 
 @shared_task(name="monitoring.report_generate")
 def report_generate_task(report_id: str) -> str:
-    return str(report_generate(report_id).status)
+    return str(services.report_generate(report_id).status)
 
 
 @shared_task(name="monitoring.facts_refresh")
 def facts_refresh_task(full: bool = False) -> dict[str, Any]:
     """Celery beat runs it every 10 minutes (changed cases) and nightly with ``full=True``
     (``CELERY_BEAT_SCHEDULE`` in sintas/settings.py); dashboards queue it when figures are stale."""
-    cache.delete(QUEUED_KEY)  # from now on a dashboard may queue the next one
-    return dataclasses.asdict(facts_refresh(full=full))
+    cache.delete(facts.QUEUED_KEY)  # from now on a dashboard may queue the next one
+    return dataclasses.asdict(facts.facts_refresh(full=full))
 
 
 def report_enqueue(report_id: str) -> None:
