@@ -266,7 +266,7 @@ def clocks_for_cases(cases: Iterable[Any], *, rules: list[Rule] | None = None,
     rules = rules_active() if rules is None else rules
     if not rules:
         return {c.pk: [] for c in cases}
-    if all(Case.lead_organisation.is_cached(c) for c in cases):  # type: ignore[attr-defined]
+    if all(Case.lead_organisation.is_cached(c) for c in cases):
         orgs = {c.lead_organisation_id: (c.lead_organisation.time_zone, c.lead_organisation.kind) for c in cases}
     else:
         orgs = {

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,8 +52,10 @@ from .forms import (
 )
 from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Alert, Case, CaseStatus
 
+M = TypeVar("M", bound=Model)
 
-def _page(request: HttpRequest, qs: Any, size: int | None = None, cap: int | None = None) -> Any:
+
+def _page(request: HttpRequest, qs: QuerySet[M], size: int | None = None, cap: int | None = None) -> Page[M]:
     paginator = CappedPaginator(qs, size or settings.SINTAS_CASELOAD_PAGE_SIZE, cap=cap)
     return paginator.get_page(request.GET.get("page"))
 

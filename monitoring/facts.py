@@ -366,7 +366,7 @@ def _merge(now: dt.datetime, *, full: bool) -> int:
     else:
         differs = " OR ".join(f"{FACTS}.{c} IS NOT s.{c}" for c in FIGURES)
     columns = ", ".join(FIGURES)
-    written = 0
+    written: int = 0
     with connection.cursor() as cursor:
         if full:
             cursor.execute(f"DELETE FROM {FACTS} WHERE NOT EXISTS "  # noqa: S608

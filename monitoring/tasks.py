@@ -11,19 +11,20 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from celery import shared_task
 from django.core.cache import cache
 from django.http import HttpResponseBase
+
+from core.background import task
 
 from . import facts, services
 
 
-@shared_task(name="monitoring.report_generate")
+@task(name="monitoring.report_generate")
 def report_generate_task(report_id: str) -> str:
     return str(services.report_generate(report_id).status)
 
 
-@shared_task(name="monitoring.facts_refresh")
+@task(name="monitoring.facts_refresh")
 def facts_refresh_task(full: bool = False) -> dict[str, Any]:
     """Celery beat runs it every 10 minutes (changed cases) and nightly with ``full=True``
     (``CELERY_BEAT_SCHEDULE`` in sintas/settings.py); dashboards queue it when figures are stale."""

@@ -94,7 +94,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         except StaleVersion as exc:
             conflict = conflict_shown(request, form, exc)
         except ValidationError as exc:
-            apply_errors(form, exc)  # type: ignore[arg-type]
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Partner profile saved."))
             return redirect("partners:edit")

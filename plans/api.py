@@ -145,7 +145,8 @@ class PlanRevisionSerializer(serializers.ModelSerializer[PlanRevision]):
 
     @extend_schema_field(PlanDocumentSerializer)
     def get_snapshot(self, obj: PlanRevision) -> dict[str, Any]:
-        return obj.snapshot
+        snapshot: dict[str, Any] = obj.snapshot  # a JSONField: the document as saved
+        return snapshot
 
 
 class PhaseChangeSerializer(serializers.ModelSerializer[PhaseChange]):

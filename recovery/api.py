@@ -203,7 +203,7 @@ def _get(case: Any, assessment_id: Any) -> Assessment:
 
 
 def _out(request: Request, case: Any, assessment: Assessment) -> dict[str, Any]:
-    return AssessmentSerializer(_get(case, assessment.pk), context=_context(request, case)).data  # type: ignore[return-value]
+    return AssessmentSerializer(_get(case, assessment.pk), context=_context(request, case)).data
 
 
 class InstrumentListView(SintasAPIView):

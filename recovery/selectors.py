@@ -207,7 +207,7 @@ def assessment_work_items(user: Any, *, scope: str = "mine") -> list[WorkItem]:
     zone = timezone.get_current_timezone()
     items: list[WorkItem] = []
     for case in cases:
-        completed = [(a.kind, a.assessed_on) for a in case.completed_holistic]  # type: ignore[attr-defined]
+        completed = [(a.kind, a.assessed_on) for a in case.completed_holistic]
         for due in schedule_for(case, completed, follow_ups.get(case.pk, [])):
             if due.due_on > horizon:
                 continue

@@ -28,7 +28,8 @@ _LOGGED = "_sintas_identity_logged"
 
 def _raw(request: Any) -> HttpRequest:
     """The Django request under a DRF ``Request`` (where the per-response marker is kept)."""
-    return getattr(request, "_request", request)
+    raw: HttpRequest = getattr(request, "_request", request)
+    return raw
 
 
 def identity_shown_log(*, request: Any, case: Any, what: str = AccessLogEntry.What.IDENTITY) -> None:

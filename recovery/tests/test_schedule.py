@@ -31,8 +31,9 @@ def at(monkeypatch: pytest.MonkeyPatch) -> Any:
 @pytest.fixture
 def case(personas: Personas) -> Case:
     Case.objects.filter(pk=personas.case_a.pk).update(opened_at=OPENED)
-    personas.case_a.refresh_from_db()
-    return personas.case_a
+    case: Case = personas.case_a
+    case.refresh_from_db()
+    return case
 
 
 def kinds(user: Any, scope: str = "mine") -> list[tuple[str, str, bool]]:
