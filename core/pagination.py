@@ -6,21 +6,27 @@ milliseconds on PostgreSQL). Past the cap the page says "more than N" and asks f
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination  # the stubs' protocol for object_list
 
-T = TypeVar("T")
+    _Paginator = Paginator
+else:
+    class _Paginator(Paginator, Generic[T]):  # django-stubs' Paginator is generic; Django's is not subscriptable
+        pass
 
 
-class CappedPaginator(Paginator[T]):
+class CappedPaginator(_Paginator[T]):
     cap = 500
 
-    def __init__(self, object_list: _SupportsPagination[T], per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, object_list: _SupportsPagination[T], per_page: int, *, cap: int | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         if cap is not None:
             self.cap = cap
