@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import Combinable
 
 if TYPE_CHECKING:
-    from django.db.models.expressions import Combinable
-
     # django-stubs' fields are generic (the set and get types); at runtime they are not subscriptable.
     _TextField = models.TextField[str | Combinable, str]
     _BinaryField = models.BinaryField[bytes | bytearray | memoryview | Combinable | None, bytes | None]
