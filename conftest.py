@@ -141,8 +141,9 @@ class Personas:
     case_b: Any
 
     def __getattr__(self, name: str) -> User:
+        users: dict[str, User] = self.__dict__["users"]
         try:
-            return self.__dict__["users"][name]
+            return users[name]
         except KeyError as exc:
             raise AttributeError(name) from exc
 

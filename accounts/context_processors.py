@@ -12,7 +12,7 @@ from access import policy
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+    if user is None or not user.is_authenticated or not user.is_verified():
         return {"nav": {}}
     return {
         "nav": {

@@ -48,7 +48,8 @@ class OtpForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        return self.cleaned_data["token"].strip()
+        token: str = self.cleaned_data["token"]
+        return token.strip()
 
 
 class SetPasswordFields(forms.Form):
@@ -160,7 +161,8 @@ class OrganisationForm(VersionedForm):
     )
 
     def clean_region(self) -> str:
-        code = self.cleaned_data["region"].strip()
+        region_code: str = self.cleaned_data["region"]
+        code = region_code.strip()
         region = Region.objects.filter(code=code).only("level").first()
         if region is None:
             raise ValidationError(_("“%(code)s” is not a known region code."), params={"code": code})

@@ -45,7 +45,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr,attr-defined]
+        if user.is_authenticated and not user.is_verified():  # type: ignore[attr-defined]  # django-otp adds it
             allowed = {
                 reverse("accounts:otp"),
                 reverse("accounts:otp_setup"),

@@ -197,14 +197,14 @@ def otp_setup_view(request: HttpRequest) -> HttpResponseBase:
         return redirect(_with_next(reverse("accounts:login"), next_url))
     if _confirmed_devices(user):
         return redirect(_with_next(reverse("accounts:otp"), next_url))
-    device = services.otp_device_start(user=user)  # type: ignore[arg-type]
+    device = services.otp_device_start(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         verified = django_otp.verify_token(user, device.persistent_id, form.cleaned_data["token"])
         if verified is None:
             form.add_error("token", _("This code is wrong or has expired. Check the app and try the newest code."))
         else:
-            services.otp_device_confirm(user=user, device=verified)  # type: ignore[arg-type]
+            services.otp_device_confirm(user=user, device=verified)
             django_otp.login(request, verified)
             messages.success(request, _("Two-factor authentication is set up. Keep the app on your phone."))
             return redirect(next_url or "home")
@@ -236,7 +236,7 @@ def password_change_view(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_password_change(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 password=form.cleaned_data["new_password1"],
             )

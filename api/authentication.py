@@ -83,7 +83,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 # --- OpenAPI: how the two schemes appear in the schema ---------------------------------------------
 
 
-class HashedTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular is untyped
+class HashedTokenScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.HashedTokenAuthentication"
     name = "tokenAuth"
 
@@ -96,7 +96,7 @@ class HashedTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
         }
 
 
-class VerifiedSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # likewise
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.VerifiedSessionAuthentication"
     name = "cookieAuth"
 

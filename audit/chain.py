@@ -51,9 +51,8 @@ def _canonical(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         return lambda value: value
     if isinstance(field, models.DateTimeField):
         def moment(value: Any) -> str:
-            if not isinstance(value, dt.datetime):
-                value = field.to_python(value)
-            return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+            when: dt.datetime = value if isinstance(value, dt.datetime) else field.to_python(value)
+            return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
         return moment
     if isinstance(field, models.UUIDField):
         return lambda value: str(value if isinstance(value, uuid.UUID) else field.to_python(value))

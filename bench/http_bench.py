@@ -60,6 +60,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Organisation, User  # noqa: E402
+from bench.run import login  # noqa: E402
 from cases.models import Case  # noqa: E402
 from core.seeding import DEMO_ORGANISATIONS  # noqa: E402
 from survivors.models import Survivor  # noqa: E402
@@ -97,8 +98,6 @@ def free_port() -> int:
 
 def session_cookie(user: User) -> str:
     """A session of ``user`` with the second factor passed (as bench/run.py and conftest.login)."""
-    from bench.run import login
-
     client = login(Client(), user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
@@ -198,7 +197,10 @@ async def _load_python(port: int, paths: list[str], cookie: str, connections: in
     await asyncio.gather(*(one(k * 7) for k in range(connections)))
     elapsed = time.perf_counter() - start
     ordered = sorted(latencies) or [0.0]
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
     return Run(len(latencies), elapsed, pick(0.50), pick(0.99), bad)
 
 

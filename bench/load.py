@@ -36,6 +36,7 @@ import argparse
 import datetime as dt
 import glob
 import http.client
+import json
 import math
 import os
 import random
@@ -255,8 +256,6 @@ print("WORKERS " + json.dumps(out))
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WORKERS ")), "")
     if done.returncode or not line:
         raise SystemExit(f"could not prepare the users:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    import json
-
     return [Worker(w["username"], w["cookie"], [tuple(c) for c in w["cases"]]) for w in json.loads(line[8:])]
 
 

@@ -53,7 +53,13 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Organisation, Role, RoleAssignment, User  # noqa: E402
+from care.models import ServiceDelivery  # noqa: E402
 from cases.models import Case  # noqa: E402
+from core import clock  # noqa: E402
+from monitoring.facts import cases_mark, facts_refresh  # noqa: E402
+from monitoring.models import MonitoringScope, ReportRequest  # noqa: E402
+from monitoring.services import report_generate, report_period  # noqa: E402
+from recovery.models import Assessment, Instrument  # noqa: E402
 
 DASHBOARD_TARGET_S = 1.0
 REPORT_TARGET_S = 60.0
@@ -66,8 +72,6 @@ BENCH_USER = "bench_monev_national"
 
 def deliveries_add(target: int) -> int:
     """Top the recorded deliveries up to ``target`` in bulk SQL (PostgreSQL only)."""
-    from care.models import ServiceDelivery
-
     have = ServiceDelivery.objects.count()
     if have >= target:
         return have
@@ -95,8 +99,6 @@ def deliveries_add(target: int) -> int:
 
 def assessments_add() -> int:
     """A baseline and a reassessment (six domain scores each) for every fourth case, in bulk SQL."""
-    from recovery.models import Assessment, Instrument
-
     if Assessment.objects.exists():
         return Assessment.objects.count()
     instrument = Instrument.objects.filter(kind=Instrument.Kind.HOLISTIC).order_by("-version").first()
@@ -128,8 +130,6 @@ def assessments_add() -> int:
 def cases_change(n: int) -> int:
     """Change ``n`` cases: one more recorded delivery each, in bulk SQL (PostgreSQL), marked for the
     refresh the way the services' change records mark them (``facts.cases_mark``)."""
-    from monitoring.facts import cases_mark
-
     with connection.cursor() as cursor:
         cursor.execute("""
             WITH picked AS (SELECT id, lead_organisation_id, lead_caseworker_id, identified_on FROM cases_case
@@ -148,8 +148,6 @@ def cases_change(n: int) -> int:
 
 def refresh_child(mode: str) -> None:
     """In the child process: one refresh (``full`` or ``incremental``); print its seconds."""
-    from monitoring.facts import facts_refresh
-
     print("STARTED", flush=True)
     t0 = time.perf_counter()
     result = facts_refresh(full=mode == "full")
@@ -193,8 +191,6 @@ def during_row(label: str, times: list[float], seconds: float, child_line: str) 
 
 
 def national_officer() -> User:
-    from monitoring.models import MonitoringScope
-
     user = User.objects.filter(username=BENCH_USER).first()
     if user is None:
         org = Organisation.objects.order_by("pk").first()
@@ -209,14 +205,12 @@ def login(client: Client, user: User) -> None:
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # type: ignore[union-attr]
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
 
 
 def report_child(report_id: str) -> None:
     """In the child process: generate one report; print seconds and max RSS (MB)."""
-    from monitoring.services import report_generate
-
     t0 = time.perf_counter()
     report = report_generate(report_id)
     elapsed = time.perf_counter() - t0
@@ -247,9 +241,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         a = assessments_add()
         print(f"data: {Case.objects.count()} cases, {n} deliveries, {a} assessments "
               f"(prepared in {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    from core import clock
-    from monitoring.facts import facts_refresh
-
     t0 = time.perf_counter()
     facts_refresh(full=True)
     refresh_s = time.perf_counter() - t0
@@ -280,9 +271,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     rewriting, rewrite_s, rewrite_line = dashboard_during_refresh(client, url, rewrite=True)
     print("dashboard during the full rebuilds (ms):", [round(t * 1000) for t in during],
           [round(t * 1000) for t in rewriting], file=sys.stderr)
-
-    from monitoring.models import ReportRequest
-    from monitoring.services import report_period
 
     start, end = report_period("annual", year)
     report = ReportRequest.objects.create(requested_by=user, level="national", period_kind="annual", year=year,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,18 +8,15 @@ class CareConfig(AppConfig):
     verbose_name = _("services")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from core import sections, workqueue
 
+        from .clocks import rules_cache_clear
+        from .models import TimeLimitRule
         from .sections import care_section
         from .workqueue import time_limits_for
 
         sections.register(care_section)
         workqueue.register(time_limits_for)
-
-        from django.db.models.signals import post_delete, post_save
-
-        from .clocks import rules_cache_clear
-        from .models import TimeLimitRule
-
         post_save.connect(rules_cache_clear, sender=TimeLimitRule, dispatch_uid="care-rules-cache")
         post_delete.connect(rules_cache_clear, sender=TimeLimitRule, dispatch_uid="care-rules-cache-delete")

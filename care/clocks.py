@@ -30,6 +30,8 @@ from django.db.models import Min
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
+from cases.models import Case
 from core import clock as core_clock
 from core.choices import UrgentNeed
 
@@ -264,10 +266,7 @@ def clocks_for_cases(cases: Iterable[Any], *, rules: list[Rule] | None = None,
     rules = rules_active() if rules is None else rules
     if not rules:
         return {c.pk: [] for c in cases}
-    from accounts.models import Organisation
-    from cases.models import Case
-
-    if all(Case.lead_organisation.is_cached(c) for c in cases):  # type: ignore[attr-defined]
+    if all(Case.lead_organisation.is_cached(c) for c in cases):
         orgs = {c.lead_organisation_id: (c.lead_organisation.time_zone, c.lead_organisation.kind) for c in cases}
     else:
         orgs = {

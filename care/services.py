@@ -34,7 +34,9 @@ from core import clock
 from core.concurrency import version_bump, version_check
 from core.models import Region
 from core.validation import Errors
+from plans.models import Goal
 
+from .clocks import State, clocks_for_cases, rules_active
 from .models import OrganisationService, Service, ServiceApplication, ServiceDelivery, TimeLimitEscalation
 
 logger = logging.getLogger(__name__)
@@ -156,8 +158,6 @@ def _clean_delivery(e: Errors, case: Case, values: dict[str, Any], delivery: Ser
             if value in (None, ""):
                 clean[name] = None
                 continue
-            from plans.models import Goal
-
             goal_id = str(getattr(value, "pk", value))
             goal = Goal.objects.filter(pk=int(goal_id), plan__case_id=case.pk).first() if goal_id.isdigit() else None
             if goal is None:
@@ -379,8 +379,6 @@ def time_limits_escalate(now: dt.datetime | None = None) -> int:
     Returns the number of clocks escalated by this run. Safe to run as often as wanted (cron,
     celery beat) and from two workers at once: the unique record decides who alerts.
     """
-    from .clocks import State, clocks_for_cases, rules_active
-
     now = now or clock.now()
     rules = rules_active()
     if not rules:

@@ -4,11 +4,11 @@ from cron."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from core.background import task
 
 from .services import time_limits_escalate
 
 
-@shared_task(name="care.time_limits_escalate")
+@task(name="care.time_limits_escalate")
 def time_limits_escalate_task() -> int:
     return time_limits_escalate()

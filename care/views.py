@@ -25,6 +25,7 @@ from cases.forms import apply_errors
 from cases.views import case_view
 from core.concurrency import StaleVersion, conflict_shown
 from core.workqueue import work_items_for
+from plans.models import Goal
 
 from . import selectors, services
 from .clocks import clocks_for_case
@@ -83,8 +84,6 @@ def _delivery_form(request: HttpRequest, case: Any, delivery: ServiceDelivery | 
         initial: dict[str, Any] = {"delivered_by": str(request.user.pk)}
     else:
         initial = DeliveryForm.initial_for(delivery, case.lead_organisation.time_zone)
-    from plans.models import Goal
-
     goals = Goal.objects.filter(plan__case_id=case.pk).exclude(status="dropped").order_by("id")
     return DeliveryForm(request.POST or None, initial=initial, services=provided, team=team,
                         current=delivery.service if delivery else None, goals=goals)

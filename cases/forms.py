@@ -16,6 +16,7 @@ from core.models import Region
 from survivors.models import ConsentRecord, Guardian
 
 from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, CaseStatus
+from .services import INTAKE_FIELDS, REGION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -185,8 +186,6 @@ class IntakeForm(VersionedForm):
 
     @staticmethod
     def initial_for(case: Any) -> dict[str, Any]:
-        from .services import INTAKE_FIELDS, REGION_FIELDS
-
         initial: dict[str, Any] = {}
         for name in INTAKE_FIELDS:
             value = getattr(case, f"{name}_id" if name in REGION_FIELDS else name)

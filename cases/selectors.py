@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django_countries import countries
 
 from access import policy
 from audit.models import AccessLogEntry, ChangeRecord
@@ -13,6 +15,7 @@ from survivors.models import ConsentRecord, Identity
 from survivors.validators import nik_normalise
 
 from .models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
+from .services import INTAKE_FIELDS, LIST_FIELDS, REGION_FIELDS, SINGLE_FIELDS
 
 SURVIVOR_CODE_RE = re.compile(r"SNT-[0-9A-Z]{4}-[0-9A-Z]{4}")
 SURVIVOR_CODE_PREFIX_RE = re.compile(r"SNT(-[0-9A-Z]{0,4}(-[0-9A-Z]{0,4})?)?")
@@ -114,10 +117,6 @@ def access_log_for_supervisor(user: Any, *, case: Case | None = None) -> QuerySe
 
 def intake_summary(case: Case) -> list[tuple[str, str]]:
     """The intake as (label, text) pairs for display; codes become labels in the user's language."""
-    from django_countries import countries
-
-    from .services import INTAKE_FIELDS, LIST_FIELDS, REGION_FIELDS, SINGLE_FIELDS
-
     rows: list[tuple[str, str]] = []
     for name in INTAKE_FIELDS:
         field = Case._meta.get_field(name)
@@ -135,8 +134,6 @@ def intake_summary(case: Case) -> list[tuple[str, str]]:
         elif hasattr(value, "name") and hasattr(value, "code"):
             text = str(value.name) if value else ""
         elif hasattr(value, "strftime"):
-            from django.utils.formats import date_format
-
             text = date_format(value, "j M Y")
         else:
             text = str(value or "")

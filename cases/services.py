@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from access import policy
+from accounts.models import Role
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from core import choices, clock
@@ -19,7 +20,7 @@ from core.concurrency import version_bump, version_check
 from core.models import Region
 from core.validation import Errors, not_in_future, region_at_level
 
-from .models import ALLOWED_TRANSITIONS, Case, CaseStatus, CaseStatusChange, CaseTeamMember
+from .models import ALLOWED_TRANSITIONS, Alert, Case, CaseStatus, CaseStatusChange, CaseTeamMember
 
 # Multi-value intake fields and the value list each must come from.
 LIST_FIELDS: dict[str, type] = {
@@ -207,8 +208,6 @@ def case_lead_change(*, actor: Any, case: Case, user_id: Any) -> Case:
     """Make another caseworker of the lead organisation the lead caseworker (supervisors only)."""
     if not policy.is_supervisor_of(actor, case) or not policy.can(actor, policy.Action.MANAGE_TEAM, case):
         raise ValidationError(_("Only a supervisor can change the lead caseworker."))
-    from accounts.models import Role
-
     user = policy.team_candidates(case).filter(pk=user_id, roles__role=Role.CASEWORKER).first() if str(
         user_id).isdigit() else None
     if user is None:
@@ -227,8 +226,6 @@ def case_lead_change(*, actor: Any, case: Case, user_id: Any) -> Case:
 
 def alert_raise(*, case: Case, recipients: Any, kind: str, detail: str = "", actor: Any = None) -> list[Any]:
     """Raise an alert for each recipient (deduplicated); call inside the caller's transaction."""
-    from .models import Alert
-
     seen: set[int] = set()
     alerts = []
     for user in recipients:
@@ -243,8 +240,6 @@ def alert_raise(*, case: Case, recipients: Any, kind: str, detail: str = "", act
 
 
 def alert_mark_read(*, user: Any, alert_id: Any) -> None:
-    from .models import Alert
-
     with transaction.atomic():
         alert = Alert.objects.select_for_update().filter(pk=alert_id, recipient=user, read_at=None).first()
         if alert is None:

@@ -7,14 +7,18 @@ Thin views: parse input, call one service or selector, render. Every case is fet
 from __future__ import annotations
 
 import secrets
-from typing import Any
+import uuid
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,21 +53,35 @@ from .forms import (
     WithdrawForm,
     apply_errors,
 )
-from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Case, CaseStatus
+from .models import ALLOWED_TRANSITIONS, CLOSURE_STATUSES, Alert, Case, CaseStatus
+
+M = TypeVar("M", bound=Model)
 
 
-def _page(request: HttpRequest, qs: Any, size: int | None = None, cap: int | None = None) -> Any:
+def _page(request: HttpRequest, qs: QuerySet[M], size: int | None = None, cap: int | None = None) -> Page[M]:
     paginator = CappedPaginator(qs, size or settings.SINTAS_CASELOAD_PAGE_SIZE, cap=cap)
     return paginator.get_page(request.GET.get("page"))
 
 
-def case_view(action: str = Action.VIEW) -> Any:
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase, covariant=True)
+CaseView = Callable[Concatenate[HttpRequest, Case, P], R]
+
+
+class CaseIdView(Protocol[P, R]):
+    """What the URL resolver calls: the request and the case id from the URL (a UUID, passed by
+    keyword), then the view's other URL arguments."""
+
+    def __call__(self, request: HttpRequest, case_id: uuid.UUID, *args: P.args, **kwargs: P.kwargs) -> R: ...
+
+
+def case_view(action: str = Action.VIEW) -> Callable[[CaseView[P, R]], CaseIdView[P, R]]:
     """Decorator: signed-in, no caching on shared phones, and the case fetched through the policy."""
 
-    def decorator(fn: Any) -> Any:
+    def decorator(fn: CaseView[P, R]) -> CaseIdView[P, R]:
         @login_required
         @never_cache
-        def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, case_id: uuid.UUID, *args: P.args, **kwargs: P.kwargs) -> R:
             case = policy.case_get_for_user(request.user, case_id, action)
             return fn(request, case, *args, **kwargs)
 
@@ -450,8 +468,6 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @never_cache
 def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Mark one of the user's own alerts as read (someone else's alert: 404)."""
-    from .models import Alert
-
     user: Any = request.user
     alert = Alert.objects.filter(pk=alert_id, recipient=user).only("pk", "case_id").first()
     if alert is None or not policy.cases_visible_to(user).filter(pk=alert.case_id).exists():

@@ -180,10 +180,11 @@ def display(form_field: forms.Field | None, value: Any) -> str:
     if labels:
         return labels.get(str(plain(value)), str(value))
     if isinstance(value, str) and form_field is not None and isinstance(form_field, forms.DateField):
+        text = value
         try:
-            value = dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return str(formats.localize(value))
     return str(value)

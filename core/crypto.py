@@ -10,11 +10,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import Combinable
+
+if TYPE_CHECKING:
+    # django-stubs' fields are generic (the set and get types); at runtime they are not subscriptable.
+    _TextField = models.TextField[str | Combinable, str]
+    _BinaryField = models.BinaryField[bytes | bytearray | memoryview | Combinable | None, bytes | None]
+else:
+    _TextField = models.TextField
+    _BinaryField = models.BinaryField
 
 
 @lru_cache(maxsize=4)
@@ -57,14 +66,14 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     return hmac.new(key, value.strip().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(_TextField):
     """A text column holding a Fernet token; Python code only ever sees the plain text.
 
     Encrypted values cannot be filtered or sorted in SQL; pair the field with a keyed hash
     where exact-match search is needed (``Identity.nik_hash``).
     """
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":
             return value
         return decrypt_str(value)
@@ -76,7 +85,7 @@ class EncryptedTextField(models.TextField):
         return encrypt_str(str(value))
 
 
-class EncryptedBinaryField(models.BinaryField):
+class EncryptedBinaryField(_BinaryField):
     """Encrypted file contents (a survivor's photo)."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from core.errors import DATABASE_ERRORS, database_unavailable
+
 
 class IndonesianFirstMiddleware:
     """Pages speak Bahasa Indonesia unless the user chose English with the language switch.
@@ -37,8 +39,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from core.errors import DATABASE_ERRORS, database_unavailable
-
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable(request, exception)
         return None

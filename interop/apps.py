@@ -7,6 +7,7 @@ class InteropConfig(AppConfig):
     verbose_name = _("interoperability")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from core import sections
 
         from .sections import interop_section

@@ -258,7 +258,7 @@ def case_import(actor: Any, doc: dict[str, Any], *, channel: str = "", lead_case
     names.update({name: document_key(path) for path, name in INTAKE_KEYS.items()})
     with transaction.atomic():
         try:
-            case = survivor_register(actor=actor, data=RegistrationInput(
+            case: Case = survivor_register(actor=actor, data=RegistrationInput(
                 full_name=full_name, lead_caseworker_id=lead_caseworker_id,
                 guardian_override_reason=guardian_override_reason, **reg))
         except ValidationError as exc:

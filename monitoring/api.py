@@ -16,10 +16,10 @@ from api.base import INVALID, NOT_FOUND, SintasAPIView
 
 from . import selectors
 from .dashboard import EFFECTIVENESS_NOTE, dashboard_build
-from .facts import facts_refresh_soon
 from .forms import DashboardForm
 from .indicators import registry
 from .models import Level
+from .tasks import facts_refresh_soon
 from .views import _params, _scope_label
 
 

@@ -8,6 +8,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("monitoring and evaluation")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from access import monitoring as monitoring_access
 
         from .facts import change_recorded

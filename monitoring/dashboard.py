@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import conf, disclosure
+from .charts import bar_chart
 from .indicators import COUNT, MEDIAN, SHARE, Indicator, Params, Result, compute_many, disaggregations, registry
 from .indicators.builtin import COVERAGE_SERVICES, reassessed
 
@@ -184,8 +185,6 @@ class Dashboard:
 
 def dashboard_build(*, level: str, scope_label: str, params: Params, breakdown: str,
                     with_charts: bool = True, with_effectiveness: bool = True) -> Dashboard:
-    from .charts import bar_chart
-
     blocks = []
     indicators = registry()
     currents = compute_many(indicators, params, breakdown)
@@ -280,7 +279,7 @@ def effectiveness_tables(params: Params, *, level: str) -> list[EffectTable]:
 
 def ctdc_reference() -> list[dict[str, Any]]:
     """The releases room's CTDC summary, when it exists and holds data; otherwise nothing."""
-    try:
+    try:  # deferred: releases imports monitoring.disclosure, so a module-level import would be a loop
         from releases.selectors import ctdc_reference_summary  # type: ignore[import-not-found,unused-ignore]
     except Exception:  # noqa: BLE001 - the room may not offer it (yet)
         return []

@@ -32,7 +32,7 @@ def to_xlsx(rows: list[list[str]], *, title: str = "Sintas") -> bytes:
 
 
 def to_xlsx_sheets(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy optional dependency: loaded on the first spreadsheet only
 
     workbook = Workbook()
     first = True
@@ -46,7 +46,7 @@ def to_xlsx_sheets(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
 
 
 def _fill(sheet: Any, title: str, rows: list[list[str]]) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # heavy optional dependency: loaded on the first spreadsheet only
 
     sheet.title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sintas"
     for row in rows:
@@ -63,7 +63,7 @@ def _fill(sheet: Any, title: str, rows: list[list[str]]) -> None:
 
 
 def to_pdf(context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy optional dependency (pango, cairo): loaded on the first PDF only
 
     html = render_to_string("monitoring/report_pdf.html", context)
     result: bytes = HTML(string=html).write_pdf()

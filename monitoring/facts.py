@@ -34,16 +34,38 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, transaction
-from django.db.models import DateField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as If
+from django.db.models import (
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseBase
 
+from accounts.models import Organisation
+from care.clocks import rules_active
+from care.models import Service, ServiceApplication, ServiceDelivery, TimeLimitRule
+from cases.models import Case
 from core import clock
+from recovery.models import Assessment, AssessmentKind, DomainScore, Instrument
 
 from . import conf
 from .models import FACT_DOMAINS, FACT_SERVICES, CaseFact, CaseFactStage, DirtyCase, FactsRefresh
@@ -94,8 +116,6 @@ def change_recorded(sender: Any, instance: Any, created: bool = False, raw: bool
     attributes the figures copy: a survivor (sex, age band) or an organisation (region, kind)."""
     if raw or not created:
         return
-    from cases.models import Case
-
     if instance.case_id:
         cases_mark([instance.case_id])
     elif instance.model == "survivors.survivor":
@@ -162,14 +182,10 @@ def _first_dates_sql(*, per_case: bool) -> str:
 
 
 def _rule(code: str) -> Any:
-    from care.clocks import rules_active
-
     return next((r for r in rules_active() if r.code == code), None)
 
 
 def _stop_filter(rule: Any) -> dict[str, Any]:
-    from care.models import Service
-
     if rule.stop_service_codes:
         return {"service__code__in": list(rule.stop_service_codes)}
     return {"service__category__in": [Service.Category.INTEGRATED, Service.Category.RECOVERY]}
@@ -178,16 +194,12 @@ def _stop_filter(rule: Any) -> dict[str, Any]:
 def limit_days(rule: Any) -> int:
     """A limit in whole days. Hours are counted conservatively: a service without a time on the last,
     partial day counts as late (the case file's clock has the exact moment)."""
-    from care.models import TimeLimitRule
-
     if rule.duration_unit == TimeLimitRule.Unit.DAYS:
         return int(rule.duration_value)
     return max(0, int(rule.duration_value) // 24 - 1)
 
 
 def _within(rule: Any, start_ref: str) -> Exists:
-    from care.models import ServiceDelivery
-
     due = ExpressionWrapper(OuterRef(start_ref) + dt.timedelta(days=limit_days(rule)), output_field=DateField())
     return Exists(ServiceDelivery.objects.filter(
         case_id=OuterRef("case_id"), status=ServiceDelivery.Status.RECORDED,
@@ -196,8 +208,6 @@ def _within(rule: Any, start_ref: str) -> Exists:
 
 def _applies(rule: Any) -> Q:
     """The staged cases a rule applies to, from their copied attributes (channel, lead organisation)."""
-    from accounts.models import Organisation
-
     applies = Q()
     if rule.exclude_channels:
         applies &= ~Q(channel__in=list(rule.exclude_channels))
@@ -211,12 +221,6 @@ def _compute(*, full: bool) -> None:
     """Fill in the staged cases' figures (their attributes are already there). Conditions on other
     tables are written as per-row subqueries in SET (index lookups for each staged case), never as
     joins in WHERE, which the planner may answer by scanning a whole table for a few cases."""
-    from django.db.models import Case as If
-    from django.db.models import When
-
-    from care.models import ServiceApplication
-    from cases.models import Case
-
     with connection.cursor() as cursor:
         cursor.execute(_first_dates_sql(per_case=connection.vendor == "postgresql" and not full))
     staged = CaseFactStage.objects.all()
@@ -239,10 +243,6 @@ def _compute(*, full: bool) -> None:
 
 
 def _recovery(staged: QuerySet[CaseFactStage]) -> None:
-    from django.db.models import FloatField, UUIDField
-
-    from recovery.models import Assessment, AssessmentKind, DomainScore, Instrument
-
     holistic = Assessment.objects.filter(status=Assessment.Status.COMPLETED, instrument__kind=Instrument.Kind.HOLISTIC)
     staged = staged.filter(case_id__in=holistic.values("case_id"))  # a semi-join: assessments are few
     baseline = holistic.filter(case_id=OuterRef("case_id"), kind=AssessmentKind.BASELINE).order_by(
@@ -270,10 +270,6 @@ def _recovery(staged: QuerySet[CaseFactStage]) -> None:
 
 def _mean(names: list[str]) -> Any:
     """Mean of the non-null values of several columns, in SQL on SQLite and PostgreSQL."""
-    from django.db.models import Case as If
-    from django.db.models import FloatField, Func, Value, When
-    from django.db.models.functions import Coalesce
-
     total: Any = Value(0.0)
     count: Any = Value(0.0)
     for name in names:
@@ -290,10 +286,6 @@ def _mean(names: list[str]) -> Any:
 def _fingerprint() -> str:
     """What the figures depend on besides the case records: when any of it changes (a corrected time
     limit, a service moved to another category), past figures change too, so every case is rebuilt."""
-    from care.clocks import rules_active
-    from care.models import Service
-    from recovery.models import Instrument
-
     rules = sorted((r.code, r.start, list(r.stop_service_codes), r.duration_value, r.duration_unit,
                     list(r.exclude_channels), list(r.organisation_kinds))
                    for r in rules_active() if r.code in RULE_CODES)
@@ -374,7 +366,7 @@ def _merge(now: dt.datetime, *, full: bool) -> int:
     else:
         differs = " OR ".join(f"{FACTS}.{c} IS NOT s.{c}" for c in FIGURES)
     columns = ", ".join(FIGURES)
-    written = 0
+    written: int = 0
     with connection.cursor() as cursor:
         if full:
             cursor.execute(f"DELETE FROM {FACTS} WHERE NOT EXISTS "  # noqa: S608
@@ -464,8 +456,6 @@ def facts_refreshed_at() -> dt.datetime | None:
 
 def facts_stale() -> bool:
     """Figures never computed, older than the configured age, or missing a case opened since."""
-    from cases.models import Case
-
     as_of = facts_refreshed_at()
     if as_of is None:
         return Case.objects.exists()
@@ -479,26 +469,25 @@ def _eager() -> bool:
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
-def facts_refresh_soon(response: HttpResponseBase) -> str:
+def facts_refresh_soon(response: HttpResponseBase, *, queue: Callable[[], object]) -> str:
     """Schedule a refresh when the figures are stale (see ``facts_refresh_schedule``). Returns
     "fresh", "queued" or "after_response"."""
     if not facts_stale():
         return "fresh"
-    return facts_refresh_schedule(response)
+    return facts_refresh_schedule(response, queue=queue)
 
 
-def facts_refresh_schedule(response: HttpResponseBase) -> str:
+def facts_refresh_schedule(response: HttpResponseBase, *, queue: Callable[[], object]) -> str:
     """Schedule a refresh; never run it before ``response`` has been sent.
 
-    With a broker: one Celery task (a second is not queued while one waits). Without one (the
-    embedded default, where ``.delay()`` would run it here and now): a job hooked on the response's
-    close, which the server calls once the response has been sent."""
+    With a broker: ``queue()`` sends one Celery task (a second is not queued while one waits);
+    ``monitoring.tasks`` passes it in, so this module never imports the tasks above it. Without one
+    (the embedded default, where ``.delay()`` would run it here and now): a job hooked on the
+    response's close, which the server calls once the response has been sent."""
     if not _eager():
         if cache.add(QUEUED_KEY, "1", timeout=conf.facts_max_age_minutes() * 60):
-            from .tasks import facts_refresh_task
-
             try:
-                facts_refresh_task.delay()
+                queue()
             except Exception:  # noqa: BLE001 - a dashboard still shows the figures it has
                 cache.delete(QUEUED_KEY)
                 log.exception("could not queue a refresh of the monitoring figures")

@@ -1,5 +1,5 @@
 """Every write of the monitoring room: granting and revoking monitoring scopes, requesting a periodic
-report and generating it (in the background, through ``monitoring.tasks``).
+report and generating it (in the background: ``monitoring.tasks`` queues and runs it).
 
 Each function checks who may do it, validates all input first (every error at once), then writes in
 one transaction with its change history.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,9 @@ from core import clock
 from core.models import Region
 from core.validation import Errors
 
-from . import conf
+from . import conf, exports
+from .dashboard import EFFECTIVENESS_NOTE, dashboard_build
+from .facts import facts_refresh, facts_stale
 from .indicators import Params
 from .models import Level, MonitoringScope, ReportRequest
 
@@ -89,9 +92,11 @@ def report_period(kind: str, year: int) -> tuple[dt.date, dt.date]:
     raise ValidationError({"period_kind": [_("Choose a semester or the year.")]})
 
 
-def report_request(*, actor: Any, scope: Scope, period_kind: str, year: int, region: Region | None = None
-                   ) -> ReportRequest:
-    """Ask for a periodic report of the scope (a region within a region scope) and queue it."""
+def report_request(*, actor: Any, scope: Scope, period_kind: str, year: int, region: Region | None = None,
+                   enqueue: Callable[[str], object]) -> ReportRequest:
+    """Ask for a periodic report of the scope (a region within a region scope) and queue it:
+    ``enqueue(report_id)`` runs once the request is committed (``monitoring.tasks.report_enqueue``,
+    passed in by the caller, so this module never imports the tasks above it)."""
     e = Errors()
     if not may_request_reports(actor, scope):
         raise ValidationError(_("Your role may not request periodic reports."))
@@ -118,14 +123,8 @@ def report_request(*, actor: Any, scope: Scope, period_kind: str, year: int, reg
             region=region, period_kind=period_kind, year=int(year), start=start, end=end,
         )
         history_record(actor=actor, instance=report, action=ChangeRecord.Action.CREATE)
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        transaction.on_commit(lambda: enqueue(str(report.pk)))
     return report
-
-
-def _enqueue(report_id: Any) -> None:
-    from .tasks import report_generate_task
-
-    report_generate_task.delay(str(report_id))
 
 
 def _progress(report: ReportRequest, value: int, status: str | None = None) -> None:
@@ -158,16 +157,11 @@ REPORT_BREAKDOWNS: dict[str, tuple[str, ...]] = {
 def report_generate(report_id: Any) -> ReportRequest:
     """Build the report's PDF and Excel files (called by the Celery task). Progress is written as it
     goes, so the page can show it; a failure is recorded on the request, never half a file."""
-    from . import exports
-    from .dashboard import EFFECTIVENESS_NOTE, dashboard_build
-
     report = ReportRequest.objects.select_related("region", "organisation").get(pk=report_id)
     if report.status == ReportRequest.Status.DONE:
         return report
     _progress(report, 5, ReportRequest.Status.RUNNING)
     try:
-        from .facts import facts_refresh, facts_stale
-
         if facts_stale():
             facts_refresh()
         _progress(report, 20)

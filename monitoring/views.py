@@ -24,13 +24,15 @@ from access import accounts as account_access
 from access import monitoring as monitoring_access
 from access.monitoring import Scope
 from cases.forms import apply_errors
+from core.models import Region
 
 from . import conf, exports, selectors, services
 from .dashboard import EFFECTIVENESS_NOTE, Dashboard, dashboard_build
-from .facts import facts_refresh_schedule, facts_refresh_soon, facts_refreshed_at, facts_stale
+from .facts import facts_refreshed_at, facts_stale
 from .forms import DashboardForm, ReportRequestForm, ScopeGrantForm
 from .indicators import Params
 from .models import Level, MonitoringScope, ReportRequest
+from .tasks import facts_refresh_schedule, facts_refresh_soon, report_enqueue
 
 LEVEL_TITLES: dict[str, str] = {
     Level.ORGANISATION: "Organisation dashboard",
@@ -73,8 +75,6 @@ def _scope_label(scope: Scope, params: Params) -> str:
     if scope.level == Level.ORGANISATION:
         return scope.organisation_name
     if params.region:
-        from core.models import Region
-
         region = Region.objects.filter(code=params.region).first()
         return f"{region.name} ({region.code})" if region else params.region
     return _("Indonesia (national)")
@@ -148,7 +148,8 @@ def reports(request: HttpRequest, level: str) -> HttpResponse:
                 report = services.report_request(actor=request.user, scope=scope,
                                                  period_kind=form.cleaned_data["period_kind"],
                                                  year=form.cleaned_data["year"],
-                                                 region=form.cleaned_data.get("region"))
+                                                 region=form.cleaned_data.get("region"),
+                                                 enqueue=report_enqueue)
             except ValidationError as exc:
                 apply_errors(form, exc)
                 status = 400

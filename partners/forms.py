@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from care.models import Service
 from core.concurrency import VersionedForm
 from core.forms import regency_choices
+from core.models import Region
 
 from .models import PartnerProfile
 from .selectors import AVAILABILITY_CHOICES, ELIGIBILITY_CHOICES
@@ -64,8 +65,6 @@ class ProfileForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
         if not can_edit_services:
             self.fields["services"].disabled = True
             self.fields["services"].help_text = _("Only an organisation administrator can change the services.")
-        from core.models import Region
-
         self.fields["regions"].choices = [  # type: ignore[attr-defined]
             (r.code, f"{r.name} ({r.code})") for r in Region.objects.filter(level__in=[1, 2]).only("code", "name")
         ]

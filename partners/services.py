@@ -20,7 +20,7 @@ from access import partners as partner_access
 from accounts.models import Organisation
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
-from care.services import organisation_services_set
+from care.services import organisation_services_set, services_provided_by
 from core.concurrency import version_bump, version_check
 from core.models import Region
 from core.validation import Errors
@@ -45,8 +45,6 @@ def _profile_version_check(profile: PartnerProfile, version: int | None, clean: 
         submitted["regions"] = sorted(r.code for r in regions)
         current["regions"] = [] if profile._state.adding else sorted(profile.regions.values_list("region_id", flat=True))
     if services is not None:
-        from care.services import services_provided_by
-
         submitted["services"] = sorted(services)
         current["services"] = sorted(s.code for s in services_provided_by(profile.organisation_id))
     version_check(profile, version, submitted=submitted, current=current, current_version=profile_version(profile))
@@ -135,8 +133,6 @@ def profile_save(*, actor: Any, values: dict[str, Any], version: int | None = No
     clean = _clean(e, values, actor)
     services = clean.pop("services", None)
     if services is not None and not care_access.may_manage_services(actor):
-        from care.services import services_provided_by
-
         current = sorted(s.code for s in services_provided_by(actor.organisation_id))
         if current != services:
             e.add("services", _("Only an organisation administrator can change the services it provides."))

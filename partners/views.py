@@ -16,9 +16,11 @@ from access import care as care_access
 from access import partners as partner_access
 from access import policy
 from access import referrals as referral_access
+from care.services import services_provided_by
 from cases.forms import apply_errors
 from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
+from referrals.services import service_regions
 
 from . import selectors, services
 from .forms import ProfileForm, SearchForm
@@ -49,8 +51,6 @@ def search(request: HttpRequest) -> HttpResponse:
     case = _case_for_referring(request.user, data.get("case"))
     region = data.get("region") or ""
     if case is not None and not request.GET.get("region") and "region" not in request.GET:
-        from referrals.services import service_regions
-
         regions = service_regions(case)
         region = regions[0].code if regions else ""
         form = SearchForm(initial={**request.GET.dict(), "region": region, "case": case.pk})
@@ -81,8 +81,6 @@ def edit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not partner_access.may_edit_profile(user):
         raise Http404
-    from care.services import services_provided_by
-
     profile = services.profile_for(user.organisation)
     initial = {
         "services": [s.code for s in services_provided_by(user.organisation_id)],
@@ -99,7 +97,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         except StaleVersion as exc:
             conflict = conflict_shown(request, form, exc)
         except ValidationError as exc:
-            apply_errors(form, exc)  # type: ignore[arg-type]
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Partner profile saved."))
             return redirect("partners:edit")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -144,7 +145,8 @@ class PlanRevisionSerializer(serializers.ModelSerializer[PlanRevision]):
 
     @extend_schema_field(PlanDocumentSerializer)
     def get_snapshot(self, obj: PlanRevision) -> dict[str, Any]:
-        return obj.snapshot
+        snapshot: dict[str, Any] = obj.snapshot  # a JSONField: the document as saved
+        return snapshot
 
 
 class PhaseChangeSerializer(serializers.ModelSerializer[PhaseChange]):
@@ -254,8 +256,6 @@ class PlanView(SintasAPIView):
 
 
 def _conflict_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Someone else saved this plan after the version you sent. Nothing was saved.")
 
 

@@ -7,6 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("phases and rehabilitation plans")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from core import sections, workqueue
 
         from .sections import plan_section

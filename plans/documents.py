@@ -13,6 +13,7 @@ organisation is renamed or a user leaves.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
@@ -106,8 +107,6 @@ def _text(field: str, value: Any, row: dict[str, Any] | None = None) -> str:
     if field == "responsible_user_id":
         return str((row or {}).get("responsible_user_name") or value)
     if field == "target_date":
-        import datetime as dt
-
         try:
             return date_format(dt.date.fromisoformat(str(value)), "j M Y")
         except ValueError:
@@ -202,8 +201,6 @@ def plan_differences(saved: dict[str, Any], yours: dict[str, Any]) -> list[dict[
 
 def document_display(document: dict[str, Any] | None) -> dict[str, Any]:
     """A snapshot ready for a template: goals grouped per domain with labels and real dates."""
-    import datetime as dt
-
     if not document:
         return {"priorities": "", "groups": []}
     domain_labels = dict(Domain.choices)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from core import clock
 from core.choices import Domain
+from recovery.selectors import latest_domain_scores as lookup
 
 from .documents import plan_goals
 from .models import Goal, GoalStatus, Phase, PhaseChange, Plan, PlanRevision, RevisionStatus
@@ -46,8 +47,6 @@ class GoalSuggestion:
 
 def latest_domain_scores(case_id: Any) -> dict[str, Decimal | float]:
     """The latest assessment score per domain, from the recovery room (empty before any assessment)."""
-    from recovery.selectors import latest_domain_scores as lookup
-
     return dict(lookup(case_id) or {})
 
 

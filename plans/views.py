@@ -18,6 +18,7 @@ from access import plans as plan_access
 from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
+from cases.forms import apply_errors
 from cases.views import case_view
 from core.concurrency import StaleVersion, conflict_shown
 
@@ -190,8 +191,6 @@ def phase_edit(request: HttpRequest, case: Any) -> HttpResponse:
         except services.NotAllowed as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
-            from cases.forms import apply_errors
-
             apply_errors(form, exc)
         else:
             messages.success(request, _("Phase recorded."))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -26,6 +28,7 @@ from core.choices import Domain
 
 from . import selectors, services
 from .models import Answer, Assessment, AssessmentKind, Instrument, Item, Level
+from .scoring import band_minimum
 
 ASSESSMENT_ID = OpenApiParameter("assessment_id", OpenApiTypes.UUID, OpenApiParameter.PATH,
                                  description="An assessment of the case.")
@@ -94,8 +97,6 @@ class InstrumentSerializer(serializers.ModelSerializer[Instrument]):
 
     @extend_schema_field(BandSerializer(many=True))
     def get_bands(self, obj: Instrument) -> list[dict[str, Any]]:
-        from .scoring import band_minimum
-
         return [{"min": band_minimum(b), "code": b["code"], "label_id": b.get("label_id", ""),
                  "label_en": b.get("label_en", "")} for b in obj.bands]
 
@@ -195,9 +196,6 @@ def _context(request: Request, case: Any) -> dict[str, Any]:
 
 
 def _get(case: Any, assessment_id: Any) -> Assessment:
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-
     try:
         return _assessments(case).get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
@@ -205,7 +203,7 @@ def _get(case: Any, assessment_id: Any) -> Assessment:
 
 
 def _out(request: Request, case: Any, assessment: Assessment) -> dict[str, Any]:
-    return AssessmentSerializer(_get(case, assessment.pk), context=_context(request, case)).data  # type: ignore[return-value]
+    return AssessmentSerializer(_get(case, assessment.pk), context=_context(request, case)).data
 
 
 class InstrumentListView(SintasAPIView):

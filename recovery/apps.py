@@ -7,6 +7,7 @@ class RecoveryConfig(AppConfig):
     verbose_name = _("Recovery: assessments and trajectory")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from core import sections, workqueue
 
         from .sections import trajectory_section

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .models import Instrument, Item, Level
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "instruments.json"
 
 INSTRUMENT_FIELDS = (
@@ -27,8 +29,6 @@ def instruments_data() -> list[dict[str, Any]]:
 
 def _models(apps: Any) -> tuple[Any, Any, Any]:
     if apps is None:
-        from .models import Instrument, Item, Level
-
         return Instrument, Item, Level
     return apps.get_model("recovery", "Instrument"), apps.get_model("recovery", "Item"), apps.get_model("recovery", "Level")
 

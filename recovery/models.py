@@ -24,7 +24,8 @@ def in_indonesian() -> bool:
 def localised(obj: Any, stem: str) -> str:
     """``obj.<stem>_id`` in Indonesian, ``obj.<stem>_en`` otherwise (falling back to the other)."""
     first, second = ("id", "en") if in_indonesian() else ("en", "id")
-    return getattr(obj, f"{stem}_{first}") or getattr(obj, f"{stem}_{second}")
+    text: str = getattr(obj, f"{stem}_{first}") or getattr(obj, f"{stem}_{second}")
+    return text
 
 
 def localised_dict(data: dict[str, Any], stem: str) -> str:

@@ -10,17 +10,20 @@ Only the holistic instrument counts: screening measures are given when clinicall
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
+from care.selectors import delivery_markers as care_markers
 from cases.models import Case, CaseStatus, CaseTeamMember
 from core import clock
 from core.workqueue import WorkItem
@@ -43,9 +46,6 @@ def assessments_of(case: Case) -> QuerySet[Assessment]:
 
 def assessment_get(case: Case, assessment_id: Any) -> Assessment:
     """The assessment, if it belongs to this (already policy-checked) case; otherwise 404."""
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-
     try:
         return (
             assessments_of(case)
@@ -56,28 +56,42 @@ def assessment_get(case: Case, assessment_id: Any) -> Assessment:
         raise Http404 from exc
 
 
-# --- other rooms' data, read lazily ------------------------------------------------------------
+# --- other rooms' data ----------------------------------------------------------------------------
+
+# The follow-up dates come from ``reintegration``, a room above this one: it registers its bulk reader
+# here in its AppConfig.ready(), so this room never imports it (no loop between the two rooms).
+FollowUpDatesReader = Callable[[list[Any]], Mapping[Any, list[dt.date]]]
+_FOLLOW_UP_READERS: list[FollowUpDatesReader] = []
+
+
+def follow_up_reader_register(reader: FollowUpDatesReader) -> FollowUpDatesReader:
+    """Register a reader of the done dates of follow-up visits of many cases (one query)."""
+    if reader not in _FOLLOW_UP_READERS:
+        _FOLLOW_UP_READERS.append(reader)
+    return reader
+
+
+def follow_up_readers() -> list[FollowUpDatesReader]:
+    return list(_FOLLOW_UP_READERS)
 
 
 def _follow_up_dates(case_id: Any) -> list[dt.date]:
-    from reintegration.selectors import follow_up_dates
-
-    return sorted(follow_up_dates(case_id))
+    return _follow_up_dates_by_case([case_id])[case_id]
 
 
 def _follow_up_dates_by_case(case_ids: list[Any]) -> dict[Any, list[dt.date]]:
-    """Follow-up dates for many cases at once (one query), for the work queue."""
+    """Follow-up dates for many cases at once (one query per reader), for the work queue."""
     if not case_ids:
         return {}
-    from reintegration.selectors import follow_up_dates_by_case
-
-    found = follow_up_dates_by_case(case_ids)
-    return {case_id: sorted(found.get(case_id, [])) for case_id in case_ids}
+    found: dict[Any, list[dt.date]] = {case_id: [] for case_id in case_ids}
+    for reader in _FOLLOW_UP_READERS:
+        for case_id, dates in reader(case_ids).items():
+            if case_id in found:
+                found[case_id].extend(dates)
+    return {case_id: sorted(dates) for case_id, dates in found.items()}
 
 
 def delivery_markers(case_id: Any) -> list[tuple[dt.date, str]]:
-    from care.selectors import delivery_markers as care_markers
-
     return sorted(care_markers(case_id))
 
 
@@ -192,7 +206,7 @@ def assessment_work_items(user: Any, *, scope: str = "mine") -> list[WorkItem]:
     zone = timezone.get_current_timezone()
     items: list[WorkItem] = []
     for case in cases:
-        completed = [(a.kind, a.assessed_on) for a in case.completed_holistic]  # type: ignore[attr-defined]
+        completed = [(a.kind, a.assessed_on) for a in case.completed_holistic]
         for due in schedule_for(case, completed, follow_ups.get(case.pk, [])):
             if due.due_on > horizon:
                 continue

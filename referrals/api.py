@@ -66,14 +66,14 @@ class PacketSerializer(serializers.Serializer[Any]):
     packet = serializers.SerializerMethodField()
 
     @extend_schema_field(ReferralSerializer)
-    def get_referral(self, obj: Any) -> dict[str, Any]:
+    def get_referral(self, obj: tuple[Referral, str]) -> dict[str, Any]:
         referral, side = obj
         cls = SenderReferralSerializer if side == "sender" else ReferralSerializer
         return dict(cls(referral).data)
 
     @extend_schema_field(serializers.DictField(help_text=(
         "Sintas dotted path (survivor.sex, identity.first_name, referral.health_needs...) -> Sintas code or text.")))
-    def get_packet(self, obj: Any) -> dict[str, Any]:
+    def get_packet(self, obj: tuple[Referral, str]) -> dict[str, Any]:
         return obj[0].values()
 
 
@@ -235,7 +235,8 @@ def _action(name: str, summary: str, request_serializer: Any) -> type[ReferralAc
         summary=summary, parameters=[REFERRAL_ID], request=request_serializer,
         responses={200: response, 400: INVALID, 404: NOT_FOUND}, operation_id=f"referrals_{name}",
     )(post)
-    return view
+    action_view: type[ReferralActionView] = view  # built by type() above
+    return action_view
 
 
 AcceptView = _action("accept", "Accept a referral (the recipient organisation)", None)

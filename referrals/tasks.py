@@ -3,12 +3,12 @@ plenty), or run ``manage.py check_referrals`` from cron."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from core.background import task
 
 from .services import referrals_check
 
 
-@shared_task(name="referrals.check_referrals")
+@task(name="referrals.check_referrals")
 def check_referrals_task() -> list[int]:
     expired, escalated = referrals_check()
     return [expired, escalated]

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from core import clock
+from recovery.scoring import is_restored
+from recovery.selectors import latest_domain_scores
 
 from . import conf
 from .models import Closure, FollowUp, FollowUpStatus
@@ -19,8 +21,7 @@ from .models import Closure, FollowUp, FollowUpStatus
 def follow_up_dates(case_id: Any) -> list[dt.date]:
     """The dates on which follow-up visits of this case were done, oldest first.
 
-    For other rooms (``recovery`` schedules an assessment at each follow-up). No access check:
-    pass the id of a case the caller has already fetched through the access policy.
+    No access check: pass the id of a case the caller has already fetched through the access policy.
     """
     dates = FollowUp.objects.filter(case_id=case_id, status=FollowUpStatus.DONE, done_on__isnull=False).order_by(
         "done_on").values_list("done_on", flat=True)
@@ -28,7 +29,8 @@ def follow_up_dates(case_id: Any) -> list[dt.date]:
 
 
 def follow_up_dates_by_case(case_ids: list[Any]) -> dict[Any, list[dt.date]]:
-    """Done dates of follow-up visits for many cases in one query (for the recovery work queue)."""
+    """Done dates of follow-up visits for many cases in one query. Registered with ``recovery``
+    (``recovery.selectors.follow_up_reader_register``), which schedules an assessment at each."""
     found: dict[Any, list[dt.date]] = {}
     rows = FollowUp.objects.filter(case_id__in=case_ids, status=FollowUpStatus.DONE, done_on__isnull=False).order_by(
         "done_on").values_list("case_id", "done_on")
@@ -44,9 +46,6 @@ def restored_rule_met(case_id: Any) -> bool | None:
     The assessment room (``recovery``) provides the scores and the rule; without a completed
     assessment the answer is unknown, and closing goes ahead.
     """
-    from recovery.scoring import is_restored
-    from recovery.selectors import latest_domain_scores
-
     scores = latest_domain_scores(case_id)
     if not scores:
         return None

@@ -11,6 +11,7 @@ NULL (missing) in the 2024 shape and 0/1/-99 in the older one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -154,7 +155,7 @@ CASE_FIELDS = ["identified_on", "tppo_means", "ilo_indicators", "tppo_purpose", 
                "survivor__nationality"]
 
 
-def _months(start: Any, end: Any) -> int | None:
+def _months(start: dt.date | None, end: dt.date | None) -> int | None:
     if not (start and end):
         return None
     return max(0, (end.year - start.year) * 12 + end.month - start.month)

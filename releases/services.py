@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from access.releases import may_release
 from audit.models import AccessLogEntry, ChangeRecord
-from audit.services import access_log_write, history_record
+from audit.services import access_log_write, client_ip, history_record
 from core import clock
 from core.validation import Errors
 from monitoring import disclosure
@@ -240,9 +240,6 @@ def release_dataset(*, actor: Any, period_start: dt.date | None, period_end: dt.
 def simfoni_export_logged(*, user: Any, cases: list[Any], request: Any = None) -> None:
     """An export of case-level rows is a showing of each case: one access-log entry per case
     (what = "simfoni_export"), or one without a case when the export is empty."""
-    from audit.models import AccessLogEntry
-    from audit.services import client_ip
-
     if not cases:
         access_log_write(user=user, what=SIMFONI_LOG_WHAT, request=request)
         return

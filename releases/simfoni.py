@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from care.models import ServiceDelivery
 from cases.models import Case, CaseStatus
 from core import clock
 from core.choices import AgeBand, Modus, TppoMeans, TppoProcess, TppoPurpose, TraffickingStatus
@@ -133,8 +134,6 @@ def cases_for_export(organisation: Any, region: Region, start: dt.date, end: dt.
 
 def rows_for_export(cases: list[Case]) -> list[list[str]]:
     """Header and rows. Three queries whatever the number of cases (cases, services, regions)."""
-    from care.models import ServiceDelivery
-
     services: dict[Any, list[str]] = {}
     deliveries = (ServiceDelivery.objects.filter(case__in=[c.pk for c in cases], status=ServiceDelivery.Status.RECORDED)
                   .exclude(service=None).values_list("case_id", "service__code").order_by("case_id", "service__code"))

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from access.releases import may_export_simfoni, may_release
 from cases.forms import apply_errors
+from core import clock
 from survivors import lawful_use
 
 from . import selectors, services, simfoni
@@ -46,8 +47,6 @@ def releaser_view(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def _default_period() -> dict[str, dt.date]:
-    from core import clock
-
     today = clock.today()
     return {"period_start": dt.date(today.year - 1, 1, 1), "period_end": dt.date(today.year - 1, 12, 31)}
 

@@ -298,7 +298,7 @@ PAGE_EDITS: dict[str, PageEdit] = {
 }
 
 # Where the discard button of a draft is: on the draft's form.
-OPENED_FROM = {
+OPENED_FROM: dict[str, Callable[[Personas, dict[str, Any]], str]] = {
     "recovery:discard": lambda p, o: reverse("recovery:fill", kwargs={
         "case_id": p.case_a.pk, "assessment_id": o["assessment"].pk}),
 }

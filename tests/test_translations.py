@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ CATALOGUES = sorted(p for p in ROOT.glob("**/locale/id/LC_MESSAGES/django.po") i
 def entries(path: Path) -> list[tuple[str, str, bool]]:
     """(msgid, msgstr, fuzzy) for each entry; a plural entry counts as translated when every form is."""
     found: list[tuple[str, str, bool]] = []
-    entry: dict = {"msgid": [], "msgstr": [], "fuzzy": False, "seen_msgstr": False}
+    entry: dict[str, Any] = {"msgid": [], "msgstr": [], "fuzzy": False, "seen_msgstr": False}
     current: list[str] | None = None
 
     def flush() -> None:

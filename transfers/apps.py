@@ -7,6 +7,7 @@ class TransfersConfig(AppConfig):
     verbose_name = _("case transfers")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from access import transfers as transfer_access
         from core import sections, workqueue
 

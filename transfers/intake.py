@@ -7,6 +7,7 @@ from typing import Any
 from django_countries import countries
 
 from cases.models import Case
+from cases.services import LIST_FIELDS, REGION_FIELDS
 from core.models import Region
 
 
@@ -16,8 +17,6 @@ def _label(field: Any, code: Any) -> str:
 
 
 def intake_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
-    from cases.services import LIST_FIELDS, REGION_FIELDS
-
     region_codes = [snapshot.get(name) for name in REGION_FIELDS if snapshot.get(name)]
     regions = {r.code: r.name for r in Region.objects.filter(code__in=region_codes)} if region_codes else {}
     rows = []

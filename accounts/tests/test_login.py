@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -12,7 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from audit.models import ChangeRecord
-from conftest import PASSWORD, login, make_user
+from conftest import PASSWORD, Personas, login, make_user
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse  # what the stubs say Client.post returns
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +26,7 @@ def code_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def password_step(client: Client, username: str, password: str = PASSWORD, next_url: str | None = None):
+def password_step(client: Client, username: str, password: str = PASSWORD, next_url: str | None = None) -> _MonkeyPatchedWSGIResponse:
     data = {"username": username, "password": password}
     if next_url:
         data["next"] = next_url
@@ -37,7 +42,7 @@ def test_login_page_renders_labelled_form(client: Client) -> None:
     assert "style=" not in html and "<script>" not in html
 
 
-def test_full_login_flow_with_real_totp_code(client: Client, personas) -> None:
+def test_full_login_flow_with_real_totp_code(client: Client, personas: Personas) -> None:
     user = personas.a_admin
     response = password_step(client, user.username, next_url=reverse("accounts:users"))
     assert response.status_code == 302
@@ -58,7 +63,7 @@ def test_full_login_flow_with_real_totp_code(client: Client, personas) -> None:
     assert client.get(reverse("accounts:users")).status_code == 200
 
 
-def test_otp_redirect_ignores_foreign_next(client: Client, personas) -> None:
+def test_otp_redirect_ignores_foreign_next(client: Client, personas: Personas) -> None:
     user = personas.a_me
     password_step(client, user.username)
     device = TOTPDevice.objects.get(user=user)
@@ -67,14 +72,14 @@ def test_otp_redirect_ignores_foreign_next(client: Client, personas) -> None:
     assert response["Location"] == reverse("home")
 
 
-def test_wrong_password_refused_with_message(client: Client, personas) -> None:
+def test_wrong_password_refused_with_message(client: Client, personas: Personas) -> None:
     response = password_step(client, personas.a_admin.username, "not-the-password")
     assert response.status_code == 200
     assert "Username or password is wrong." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_wrong_otp_code_refused(client: Client, personas) -> None:
+def test_wrong_otp_code_refused(client: Client, personas: Personas) -> None:
     user = personas.a_admin
     password_step(client, user.username)
     device = TOTPDevice.objects.get(user=user)
@@ -89,14 +94,14 @@ def test_wrong_otp_code_refused(client: Client, personas) -> None:
     assert client.get(reverse("accounts:users"))["Location"].startswith(reverse("accounts:otp"))
 
 
-def test_non_numeric_code_refused(client: Client, personas) -> None:
+def test_non_numeric_code_refused(client: Client, personas: Personas) -> None:
     password_step(client, personas.a_admin.username)
     response = client.post(reverse("accounts:otp"), {"token": "abcdef"})
     assert response.status_code == 200
     assert DEVICE_ID_SESSION_KEY not in client.session
 
 
-def test_lockout_after_failure_limit(client: Client, personas) -> None:
+def test_lockout_after_failure_limit(client: Client, personas: Personas) -> None:
     user = personas.a_admin
     limit = settings.AXES_FAILURE_LIMIT
     for _ in range(limit - 1):
@@ -111,7 +116,7 @@ def test_lockout_after_failure_limit(client: Client, personas) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_unverified_user_redirected_to_otp(client: Client, personas) -> None:
+def test_unverified_user_redirected_to_otp(client: Client, personas: Personas) -> None:
     client.force_login(personas.a_admin)
     for name in ("accounts:users", "accounts:tokens", "accounts:organisations"):
         response = client.get(reverse(name))
@@ -125,7 +130,7 @@ def test_otp_step_requires_password_first(client: Client) -> None:
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_enrolment_flow_confirms_device(client: Client, personas) -> None:
+def test_enrolment_flow_confirms_device(client: Client, personas: Personas) -> None:
     user = User.objects.create_user(username="new_person", password=PASSWORD, organisation=personas.org_a)
     password_step(client, user.username)
     # No device yet: the OTP step sends to enrolment.
@@ -167,7 +172,7 @@ def test_enrolment_flow_confirms_device(client: Client, personas) -> None:
     assert device.key not in str(record.changes)
 
 
-def test_enrolment_refused_when_device_exists(client: Client, personas) -> None:
+def test_enrolment_refused_when_device_exists(client: Client, personas: Personas) -> None:
     """A stolen password alone must not let anyone enrol a second authenticator."""
     password_step(client, personas.a_admin.username)
     response = client.get(reverse("accounts:otp_setup"))
@@ -176,7 +181,7 @@ def test_enrolment_refused_when_device_exists(client: Client, personas) -> None:
     assert TOTPDevice.objects.filter(user=personas.a_admin).count() == 1
 
 
-def test_logout_is_post_only(client: Client, personas) -> None:
+def test_logout_is_post_only(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert "_auth_user_id" in client.session
@@ -186,14 +191,14 @@ def test_logout_is_post_only(client: Client, personas) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_deactivated_user_cannot_sign_in(client: Client, personas) -> None:
+def test_deactivated_user_cannot_sign_in(client: Client, personas: Personas) -> None:
     user = make_user("gone", personas.org_a, [], is_active=False)
     response = password_step(client, user.username)
     assert response.status_code == 200
     assert "Username or password is wrong." in response.content.decode()
 
 
-def test_deactivated_organisation_cannot_sign_in(client: Client, personas) -> None:
+def test_deactivated_organisation_cannot_sign_in(client: Client, personas: Personas) -> None:
     personas.org_b.is_active = False
     personas.org_b.save()
     response = password_step(client, personas.b_admin.username)

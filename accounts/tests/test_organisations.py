@@ -11,14 +11,14 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
-from conftest import login
+from conftest import Personas, login
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_PASSWORD = "Sementara-Ambon-2026"
 
 
-def test_platform_admin_lists_organisations(client: Client, personas) -> None:
+def test_platform_admin_lists_organisations(client: Client, personas: Personas) -> None:
     login(client, personas.platform)
     response = client.get(reverse("accounts:organisations"))
     assert response.status_code == 200
@@ -28,7 +28,7 @@ def test_platform_admin_lists_organisations(client: Client, personas) -> None:
     assert personas.org_a.name not in response.content.decode()
 
 
-def test_platform_admin_creates_organisation_with_time_zone_from_region(client: Client, personas) -> None:
+def test_platform_admin_creates_organisation_with_time_zone_from_region(client: Client, personas: Personas) -> None:
     login(client, personas.platform)
     assert client.get(reverse("accounts:organisation_create")).status_code == 200
     response = client.post(
@@ -47,7 +47,7 @@ def test_platform_admin_creates_organisation_with_time_zone_from_region(client: 
     ("code", "message"),
     [("99.99", "is not a known region code"), ("53.71.01", "not a district"), ("", "This field is required")],
 )
-def test_bad_region_code_refused_and_nothing_saved(client: Client, personas, code: str, message: str) -> None:
+def test_bad_region_code_refused_and_nothing_saved(client: Client, personas: Personas, code: str, message: str) -> None:
     login(client, personas.platform)
     before = Organisation.objects.count()
     response = client.post(
@@ -60,14 +60,14 @@ def test_bad_region_code_refused_and_nothing_saved(client: Client, personas, cod
     assert not ChangeRecord.objects.filter(model="accounts.organisation").exists()
 
 
-def test_service_refuses_bad_region(personas) -> None:
+def test_service_refuses_bad_region(personas: Personas) -> None:
     with pytest.raises(ValidationError) as exc:
         services.organisation_create(actor=personas.platform, name="X", kind="ngo", region_code="00")
     assert "region" in exc.value.message_dict
     assert not Organisation.objects.filter(name="X").exists()
 
 
-def test_duplicate_name_refused(client: Client, personas) -> None:
+def test_duplicate_name_refused(client: Client, personas: Personas) -> None:
     login(client, personas.platform)
     response = client.post(
         reverse("accounts:organisation_create"),
@@ -77,7 +77,7 @@ def test_duplicate_name_refused(client: Client, personas) -> None:
     assert "already exists" in response.content.decode()
 
 
-def test_platform_admin_edits_and_deactivates(client: Client, personas) -> None:
+def test_platform_admin_edits_and_deactivates(client: Client, personas: Personas) -> None:
     login(client, personas.platform)
     org = personas.org_c
     url = reverse("accounts:organisation_edit", kwargs={"org_id": org.pk})
@@ -100,7 +100,7 @@ def test_platform_admin_edits_and_deactivates(client: Client, personas) -> None:
     assert ChangeRecord.objects.filter(model="accounts.organisation", object_id=str(org.pk)).count() == 3
 
 
-def test_platform_admin_creates_first_org_admin(client: Client, personas) -> None:
+def test_platform_admin_creates_first_org_admin(client: Client, personas: Personas) -> None:
     login(client, personas.platform)
     org = services.organisation_create(
         actor=personas.platform, name="UPTD PPA Kota Ambon", kind="uptd_ppa", region_code="81.71"
@@ -124,7 +124,7 @@ def test_platform_admin_creates_first_org_admin(client: Client, personas) -> Non
     assert not admin.is_platform_admin
 
 
-def test_platform_admin_cannot_create_case_workers(personas) -> None:
+def test_platform_admin_cannot_create_case_workers(personas: Personas) -> None:
     with pytest.raises(ValidationError):
         services.user_create(
             actor=personas.platform,
@@ -136,7 +136,7 @@ def test_platform_admin_cannot_create_case_workers(personas) -> None:
 
 
 @pytest.mark.parametrize("persona", ["a_admin", "a_supervisor", "a_caseworker", "outsider"])
-def test_others_get_404_on_organisation_pages(client: Client, personas, persona: str) -> None:
+def test_others_get_404_on_organisation_pages(client: Client, personas: Personas, persona: str) -> None:
     login(client, getattr(personas, persona))
     org_id = personas.org_a.pk
     assert client.get(reverse("accounts:organisations")).status_code == 404
@@ -154,6 +154,6 @@ def test_others_get_404_on_organisation_pages(client: Client, personas, persona:
         services.organisation_set_active(actor=getattr(personas, persona), organisation=personas.org_a, active=False)
 
 
-def test_unknown_organisation_is_404(client: Client, personas) -> None:
+def test_unknown_organisation_is_404(client: Client, personas: Personas) -> None:
     login(client, personas.platform)
     assert client.get(reverse("accounts:organisation_edit", kwargs={"org_id": 999_999})).status_code == 404

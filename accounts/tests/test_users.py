@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.models import Role, User
 from audit.models import ChangeRecord
-from conftest import PASSWORD, login
+from conftest import PASSWORD, Personas, login
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def assert_no_password_hash_in_history() -> None:
         assert "md5$" not in text and "argon2" not in text and "pbkdf2" not in text
 
 
-def test_users_list_shows_own_organisation_only(client: Client, personas) -> None:
+def test_users_list_shows_own_organisation_only(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     response = client.get(reverse("accounts:users"))
     assert response.status_code == 200
@@ -44,7 +44,7 @@ def test_users_list_shows_own_organisation_only(client: Client, personas) -> Non
     assert "b_caseworker" not in html and "outsider" not in html and "platform" not in html
 
 
-def test_users_list_search_and_pagination(client: Client, personas) -> None:
+def test_users_list_search_and_pagination(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     response = client.get(reverse("accounts:users"), {"q": "psych"})
     html = response.content.decode()
@@ -57,7 +57,7 @@ def test_users_list_search_and_pagination(client: Client, personas) -> None:
     assert 'rel="prev"' in page2
 
 
-def test_org_admin_creates_user(client: Client, personas) -> None:
+def test_org_admin_creates_user(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     assert client.get(reverse("accounts:user_create")).status_code == 200
     response = client.post(
@@ -88,7 +88,7 @@ def test_org_admin_creates_user(client: Client, personas) -> None:
     assert_no_password_hash_in_history()
 
 
-def test_create_user_refuses_weak_password_and_duplicate_username(client: Client, personas) -> None:
+def test_create_user_refuses_weak_password_and_duplicate_username(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     data = {"username": "a_weak", "roles": [Role.CASEWORKER], "password": "12345678", "password_confirm": "12345678"}
     response = client.post(reverse("accounts:user_create"), data)
@@ -106,7 +106,7 @@ def test_create_user_refuses_weak_password_and_duplicate_username(client: Client
     assert not User.objects.filter(username__in=["a_weak", "B_CASEWORKER"]).exists()
 
 
-def test_org_admin_edits_roles_and_names(client: Client, personas) -> None:
+def test_org_admin_edits_roles_and_names(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     target = personas.a_health
     response = client.post(
@@ -121,7 +121,7 @@ def test_org_admin_edits_roles_and_names(client: Client, personas) -> None:
     assert ChangeRecord.objects.filter(model="accounts.user", object_id=str(target.pk), action="update").exists()
 
 
-def test_last_admin_cannot_drop_admin_role_or_deactivate_self(client: Client, personas) -> None:
+def test_last_admin_cannot_drop_admin_role_or_deactivate_self(client: Client, personas: Personas) -> None:
     admin = personas.a_admin
     login(client, admin)
     response = client.post(
@@ -142,7 +142,7 @@ def test_last_admin_cannot_drop_admin_role_or_deactivate_self(client: Client, pe
     assert not User.objects.get(pk=admin.pk).has_role(Role.ORG_ADMIN)
 
 
-def test_org_admin_resets_password_and_two_factor(client: Client, personas) -> None:
+def test_org_admin_resets_password_and_two_factor(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     target = personas.a_caseworker
     url = reverse("accounts:user_password_reset", kwargs={"user_id": target.pk})
@@ -168,7 +168,7 @@ def test_org_admin_resets_password_and_two_factor(client: Client, personas) -> N
     assert_no_password_hash_in_history()
 
 
-def test_password_reset_mismatch_refused(client: Client, personas) -> None:
+def test_password_reset_mismatch_refused(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     target = personas.a_caseworker
     response = client.post(
@@ -181,7 +181,7 @@ def test_password_reset_mismatch_refused(client: Client, personas) -> None:
     assert target.check_password(PASSWORD)
 
 
-def test_org_admin_deactivates_and_reactivates(client: Client, personas) -> None:
+def test_org_admin_deactivates_and_reactivates(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     target = personas.a_legal
     page = client.get(reverse("accounts:user_edit", kwargs={"user_id": target.pk})).content.decode()
@@ -197,13 +197,13 @@ def test_org_admin_deactivates_and_reactivates(client: Client, personas) -> None
     assert {"is_active": [True, False]} in changes and {"is_active": [False, True]} in changes
 
 
-def test_deactivate_is_post_only(client: Client, personas) -> None:
+def test_deactivate_is_post_only(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     response = client.get(reverse("accounts:user_deactivate", kwargs={"user_id": personas.a_legal.pk}))
     assert response.status_code == 405
 
 
-def test_org_admin_gets_404_for_other_organisations_users(client: Client, personas) -> None:
+def test_org_admin_gets_404_for_other_organisations_users(client: Client, personas: Personas) -> None:
     login(client, personas.a_admin)
     for other in (personas.b_caseworker, personas.b_admin, personas.outsider, personas.platform):
         for method, url in user_pages(other.pk):
@@ -218,7 +218,7 @@ def test_org_admin_gets_404_for_other_organisations_users(client: Client, person
 
 
 @pytest.mark.parametrize("persona", ["a_caseworker", "a_supervisor", "a_me", "platform", "outsider"])
-def test_non_admins_get_404_on_admin_pages(client: Client, personas, persona: str) -> None:
+def test_non_admins_get_404_on_admin_pages(client: Client, personas: Personas, persona: str) -> None:
     login(client, getattr(personas, persona))
     assert client.get(reverse("accounts:users")).status_code == 404
     assert client.get(reverse("accounts:user_create")).status_code == 404
@@ -227,7 +227,7 @@ def test_non_admins_get_404_on_admin_pages(client: Client, personas, persona: st
         assert getattr(client, method)(url).status_code == 404
 
 
-def test_services_refuse_cross_organisation_writes(personas) -> None:
+def test_services_refuse_cross_organisation_writes(personas: Personas) -> None:
     from django.http import Http404
 
     with pytest.raises(Http404):
@@ -252,7 +252,7 @@ def test_services_refuse_cross_organisation_writes(personas) -> None:
         )
 
 
-def test_user_changes_own_password(client: Client, personas) -> None:
+def test_user_changes_own_password(client: Client, personas: Personas) -> None:
     user = personas.a_caseworker
     login(client, user)
     response = client.post(

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, models
 
 from audit.checks import trail_role_check
 from audit.models import AccessLogEntry, ChangeRecord
@@ -58,7 +58,7 @@ def application_as(role: str) -> Iterator[None]:
         connection.settings_dict["USER"] = saved
 
 
-def fixed_column(model: Any, updatable: tuple[str, ...]) -> str:
+def fixed_column(model: type[models.Model], updatable: tuple[str, ...]) -> str:
     """A column of a trail table that no one may update (not the primary key, not a granted column)."""
     return next(f.column for f in model._meta.concrete_fields if not f.primary_key and f.name not in updatable)
 

@@ -22,9 +22,16 @@ from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from accounts.models import Organisation
+from core import clock
+from core.choices import AgeBand, ExploitationType, Modus, Sex
+from core.models import Region
 from monitoring import disclosure
 from monitoring.disclosure import CountTable
+from monitoring.models import CaseFact
+from survivors import lawful_use
 
 COUNT = "count"
 SHARE = "share"
@@ -58,10 +65,6 @@ def cases_in_scope(params: Params) -> QuerySet[Any]:
     """Every case of the scope (any period), as its figures (``monitoring.models.CaseFact``: one row
     per case, primary key the case's id, so ``OuterRef("pk")`` names the case). Region: the region
     of the lead organisation, where the case is handled (that region's task force monitors it)."""
-    from core import clock
-    from monitoring.models import CaseFact
-    from survivors import lawful_use
-
     # Consent where data leaves (survivors.lawful_use): one subquery, or none by default.
     exit = lawful_use.Exit.PUBLIC_RELEASE if params.audience == disclosure.PUBLIC else lawful_use.Exit.INTERNAL_FIGURES
     qs = CaseFact.objects.filter(lawful_use.included_q(exit, on=clock.today(), survivor="case__survivor_id"))
@@ -92,22 +95,16 @@ def _choice_labels(choices: Any) -> Callable[[Sequence[Any]], dict[Any, str]]:
 
 
 def _region_labels(codes: Sequence[Any]) -> dict[Any, str]:
-    from core.models import Region
-
     names = dict(Region.objects.filter(code__in=[c for c in codes if c]).values_list("code", "name"))
     return {code: names.get(code, str(code)) for code in codes}
 
 
 def _organisation_labels(codes: Sequence[Any]) -> dict[Any, str]:
-    from accounts.models import Organisation
-
     names = dict(Organisation.objects.filter(pk__in=[c for c in codes if c]).values_list("pk", "name"))
     return {code: names.get(code, str(code)) for code in codes}
 
 
 def _country_labels(codes: Sequence[Any]) -> dict[Any, str]:
-    from django_countries import countries
-
     return {code: str(countries.name(code) or code) for code in codes}
 
 
@@ -116,8 +113,6 @@ def _child_labels(codes: Sequence[Any]) -> dict[Any, str]:
 
 
 def _disaggregations() -> dict[str, Disaggregation]:
-    from core.choices import AgeBand, ExploitationType, Modus, Sex
-
     items = [
         Disaggregation("sex", _("sex"), lambda: F("sex"), _choice_labels(Sex),
                        lambda: [c for c, _l in Sex.choices]),

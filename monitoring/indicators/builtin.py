@@ -19,11 +19,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.choices import Domain
+from referrals.models import Referral
+from reintegration.models import Closure, ClosureReason, FollowUp, FollowUpStatus, RiskLevel
 
+from .. import conf
 from . import COUNT, MEDIAN, SHARE, DaysBetween, Indicator, Params, cases_in_scope, register
 
 # The integrated services of PP 9/2008 in the shape of the SPM coverage indicators (Permen PP-PA
@@ -106,8 +113,6 @@ def _improved_numerator(domain: str) -> Any:
 
 
 def _moment_bounds(params: Params) -> tuple[dt.datetime, dt.datetime]:
-    from django.utils import timezone
-
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(params.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(params.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
@@ -115,16 +120,12 @@ def _moment_bounds(params: Params) -> tuple[dt.datetime, dt.datetime]:
 
 
 def closed_in_period(params: Params) -> QuerySet[Any]:
-    from reintegration.models import Closure
-
     start, end = _moment_bounds(params)
     return cases_in_scope(params).filter(Exists(Closure.objects.filter(
         case_id=OuterRef("pk"), closed_at__gte=start, closed_at__lt=end)))
 
 
 def restored_numerator(params: Params) -> Q:
-    from reintegration.models import Closure, ClosureReason
-
     start, end = _moment_bounds(params)
     return Q(Exists(Closure.objects.filter(case_id=OuterRef("pk"), closed_at__gte=start, closed_at__lt=end,
                                            reason=ClosureReason.RESTORED)))
@@ -138,10 +139,6 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 def closed_within_window(params: Params) -> QuerySet[Any]:
-    from reintegration.models import Closure
-
-    from .. import conf
-
     start, end = _moment_bounds(params)
     window_start = dt.datetime.combine(_months_before(params.end, conf.retrafficking_window_months()),
                                        dt.time.min, tzinfo=start.tzinfo)
@@ -150,8 +147,6 @@ def closed_within_window(params: Params) -> QuerySet[Any]:
 
 
 def retrafficking_numerator(params: Params) -> Q:
-    from reintegration.models import Closure, FollowUp, FollowUpStatus, RiskLevel
-
     start, end = _moment_bounds(params)
     high = FollowUp.objects.filter(case_id=OuterRef("pk"), status=FollowUpStatus.DONE, risk_level=RiskLevel.HIGH,
                                    done_on__gte=params.start, done_on__lte=params.end)
@@ -160,8 +155,6 @@ def retrafficking_numerator(params: Params) -> Q:
 
 
 def overdue_follow_up(params: Params) -> QuerySet[Any]:
-    from reintegration.models import FollowUp, FollowUpStatus
-
     as_of = min(params.end, clock.today())
     return cases_in_scope(params).filter(Exists(FollowUp.objects.filter(
         case_id=OuterRef("pk"), status=FollowUpStatus.SCHEDULED, due_on__lt=as_of)))
@@ -178,12 +171,8 @@ def _referrals_ready() -> bool:
     if _REFERRALS_READY:
         return True
     try:
-        from django.db import connection
-
-        from referrals.models import Referral
-
         ready = Referral._meta.db_table in connection.introspection.table_names()
-    except Exception:  # noqa: BLE001 - the room may not exist or not be migrated yet
+    except Exception:  # noqa: BLE001 - the room's table may not be migrated yet
         return False
     if ready:
         _REFERRALS_READY.append(True)
@@ -191,8 +180,6 @@ def _referrals_ready() -> bool:
 
 
 def referrals_answered(params: Params) -> QuerySet[Any]:
-    from referrals.models import Referral
-
     start, end = _moment_bounds(params)
     return cases_in_scope(params).filter(Exists(Referral.objects.filter(
         case_id=OuterRef("pk"), sent_at__gte=start, sent_at__lt=end, responded_at__isnull=False)))
@@ -236,8 +223,6 @@ def register_builtin() -> None:
         population=served, value=_first_service_days, source=_("UU 21/2007 Pasal 52-53 (services without delay)"),
         period=COHORT, unit=_("days"), higher_is_better=False, order=50, group=_("Legal time limits"),
     ))
-    from core.choices import Domain
-
     for n, (domain, label) in enumerate(Domain.choices):
         register(Indicator(
             code=f"improved_{domain}", title=_("Improved score: %(domain)s") % {"domain": label}, kind=SHARE,
@@ -284,8 +269,6 @@ def register_builtin() -> None:
 
 
 def referral_accepted(params: Params) -> Q:
-    from referrals.models import Referral
-
     start, end = _moment_bounds(params)
     accepted = [Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS, Referral.Status.COMPLETED]
     return Q(Exists(Referral.objects.filter(case_id=OuterRef("pk"), sent_at__gte=start, sent_at__lt=end,
@@ -293,10 +276,6 @@ def referral_accepted(params: Params) -> Q:
 
 
 def referral_response_days(params: Params) -> Any:
-    from django.db.models.functions import TruncDate
-
-    from referrals.models import Referral
-
     start, end = _moment_bounds(params)
     first = Referral.objects.filter(case_id=OuterRef("pk"), sent_at__gte=start, sent_at__lt=end,
                                     responded_at__isnull=False).order_by("sent_at")

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -191,7 +192,7 @@ def test_periodic_report(client: Client, world: Any, personas: Any, django_captu
                          monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any) -> None:
     settings.SINTAS_MONITORING_REPORTS_DIR = tmp_path
     captured: list[str] = []
-    real = exports.render_to_string
+    real = render_to_string
 
     def capture(*args: Any, **kwargs: Any) -> str:
         html = real(*args, **kwargs)

@@ -31,8 +31,9 @@ def at(monkeypatch: pytest.MonkeyPatch) -> Any:
 @pytest.fixture
 def case(personas: Personas) -> Case:
     Case.objects.filter(pk=personas.case_a.pk).update(opened_at=OPENED)
-    personas.case_a.refresh_from_db()
-    return personas.case_a
+    case: Case = personas.case_a
+    case.refresh_from_db()
+    return case
 
 
 def kinds(user: Any, scope: str = "mine") -> list[tuple[str, str, bool]]:
@@ -100,15 +101,10 @@ def test_each_follow_up_date_needs_its_own_follow_up_assessment(personas: Person
 
 def test_reintegration_dates_are_used_when_its_reader_exists(personas: Personas, case: Case,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
+    def reader(case_ids: list[Any]) -> dict[Any, list[dt.date]]:
+        return {case_id: [dt.date(2026, 12, 1)] for case_id in case_ids}
 
-    fake = types.ModuleType("reintegration.selectors")
-    fake.follow_up_dates = lambda case_id: [dt.date(2026, 12, 1)]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "reintegration.selectors", fake)
-    import reintegration
-
-    monkeypatch.setattr(reintegration, "selectors", fake, raising=False)
+    monkeypatch.setattr(selectors, "_FOLLOW_UP_READERS", [reader])
     assert ("follow_up", dt.date(2026, 12, 1)) in assessments_due(case)
 
 

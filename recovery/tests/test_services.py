@@ -74,7 +74,7 @@ def _nothing_changed(a: Assessment, answers_before: int, version: int) -> None:
 
 
 @pytest.mark.parametrize("bad", [{1: 5}, {1: 0}, {1: "x"}, {1: 2.5}, {1: True}, {99: 2}, {"nope": 1}])
-def test_values_outside_the_scale_or_unknown_items_are_refused(personas: Personas, bad: dict) -> None:
+def test_values_outside_the_scale_or_unknown_items_are_refused(personas: Personas, bad: dict[object, object]) -> None:
     p = personas
     a = start(p, answers={2: 2})
     with pytest.raises(ValidationError):

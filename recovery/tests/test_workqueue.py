@@ -47,6 +47,7 @@ def test_registered_in_the_shared_work_queue(personas: Personas, monkeypatch: ob
 
 def test_follow_ups_come_from_reintegrations_bulk_reader(personas: Personas, monkeypatch: object) -> None:
     import reintegration.selectors as reintegration_selectors
+    from recovery import selectors as recovery_selectors
 
     p = personas
     monkeypatch.setattr("core.clock.now", lambda: dt.datetime(2026, 11, 1, tzinfo=dt.UTC))  # type: ignore[attr-defined]
@@ -56,7 +57,8 @@ def test_follow_ups_come_from_reintegrations_bulk_reader(personas: Personas, mon
         calls.append(list(case_ids))
         return {p.case_a.pk: [dt.date(2026, 10, 20)]}
 
-    monkeypatch.setattr(reintegration_selectors, "follow_up_dates_by_case", bulk, raising=False)  # type: ignore[attr-defined]
+    assert reintegration_selectors.follow_up_dates_by_case in recovery_selectors.follow_up_readers()
+    monkeypatch.setattr(recovery_selectors, "_FOLLOW_UP_READERS", [bulk])  # type: ignore[attr-defined]
     completed(p.a_caseworker, p.case_a, on=dt.date(2026, 10, 1))
     items = assessment_work_items(p.a_caseworker)
     assert [i.title for i in items] == ["Follow-up assessment due"] and items[0].overdue

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -13,6 +11,7 @@ from django.core.exceptions import ValidationError
 from audit.models import ChangeRecord
 from cases.models import CaseStatus, CaseStatusChange
 from conftest import Personas
+from reintegration import selectors as reintegration_selectors
 from reintegration.models import Closure, ClosureReason, FollowUp, FollowUpStatus
 from reintegration.selectors import follow_up_dates, restored_rule_met
 from reintegration.services import add_months, case_close, case_reopen
@@ -120,19 +119,12 @@ def test_reopening_an_open_case_or_without_reason_is_refused(personas: Personas,
 
 
 def test_restored_rule_is_shown_not_enforced(personas: Personas, clock_at: Any, monkeypatch: Any) -> None:
-    import recovery
-
-    fake_selectors = types.ModuleType("recovery.selectors")
-    fake_selectors.latest_domain_scores = lambda case_id: {"safety": 2.0}  # type: ignore[attr-defined]
-    fake_scoring = types.ModuleType("recovery.scoring")
-    fake_scoring.is_restored = lambda scores: scores.get("safety", 0) >= 3  # type: ignore[attr-defined]
-    for name, module in (("selectors", fake_selectors), ("scoring", fake_scoring)):
-        monkeypatch.setitem(sys.modules, f"recovery.{name}", module)
-        monkeypatch.setattr(recovery, name, module, raising=False)
+    monkeypatch.setattr(reintegration_selectors, "latest_domain_scores", lambda case_id: {"safety": 2.0})
+    monkeypatch.setattr(reintegration_selectors, "is_restored", lambda scores: scores.get("safety", 0) >= 3)
     assert restored_rule_met(personas.case_a.pk) is False
     closure = close(personas, reason="restored")
     assert closure.restored_rule_met is False  # recorded, and the case closed all the same
-    fake_selectors.latest_domain_scores = lambda case_id: None  # type: ignore[attr-defined]
+    monkeypatch.setattr(reintegration_selectors, "latest_domain_scores", lambda case_id: None)
     assert restored_rule_met(personas.case_a.pk) is None
 
 

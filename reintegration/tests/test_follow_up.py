@@ -22,7 +22,9 @@ from .conftest import NO_RISK, answers, close
 
 
 def _first(closure: Any) -> FollowUp:
-    return closure.follow_ups.order_by("due_on").first()
+    follow_up: FollowUp | None = closure.follow_ups.order_by("due_on").first()
+    assert follow_up is not None
+    return follow_up
 
 
 # --- scoring --------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import csv
 from collections import Counter, defaultdict
 
 from releases import anonymity
+from tests.shared_data import CTDC_EXTRACT
 
-from .conftest import CTDC_EXTRACT, needs_extract
+from .conftest import needs_extract
 
 QI = ("year", "sex", "age")
 

@@ -17,8 +17,9 @@ from releases.importer import GLOBAL_2020_COLUMNS, CtdcFormatError
 from releases.models import CtdcRecord, CtdcSource
 from releases.selectors import ctdc_reference_summary
 from releases.services import ctdc_import
+from tests.shared_data import CTDC_EXTRACT
 
-from .conftest import CTDC_EXTRACT, needs_extract
+from .conftest import needs_extract
 
 pytestmark = pytest.mark.django_db
 

@@ -150,7 +150,7 @@ def test_photo_is_kept_then_removed(personas: Personas) -> None:
     case = personas.case_a
     identity_update(actor=personas.a_caseworker, case=case, values={}, photo=io.BytesIO(PNG))
     identity = Identity.objects.get(survivor=case.survivor)
-    assert bytes(identity.photo) == PNG and identity.photo_content_type == "image/png"
+    assert identity.photo is not None and bytes(identity.photo) == PNG and identity.photo_content_type == "image/png"
     identity_update(actor=personas.a_caseworker, case=case, values={}, remove_photo=True)
     identity.refresh_from_db()
     assert identity.photo is None and identity.photo_content_type == ""
