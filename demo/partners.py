@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, RoleAssignment, User, time_zone_for_region
 from care.models import OrganisationService, Service, ServiceDelivery
-from core.seeding import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, _confirmed_device, totp_secret_b32
+from demo.staff import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, confirmed_device, totp_secret_b32
 from partners.models import PartnerProfile, PartnerRegion
 
 K = Organisation.Kind
@@ -98,7 +98,7 @@ def seed_demo(orgs: dict[str, Organisation], *, seed_value: int = 42, batch_size
                                            first_name="Staf", last_name=name.split(" (")[0][:30])
             RoleAssignment.objects.get_or_create(user=user, role=Role.CASEWORKER)
             accounts.append(DemoAccount(org.name, [Role.CASEWORKER], username, DEMO_PASSWORD,
-                                        totp_secret_b32(_confirmed_device(user))))
+                                        totp_secret_b32(confirmed_device(user))))
         for org in orgs.values():
             _profile(org, extra={})
         _referrals(all_orgs)

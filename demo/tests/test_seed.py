@@ -20,8 +20,9 @@ from audit.models import ChangeRecord
 from care.models import OrganisationService, Service, ServiceApplication, ServiceDelivery
 from cases.models import ALLOWED_TRANSITIONS, Alert, Case, CaseStatus, CaseStatusChange, CaseTeamMember
 from core.choices import CHILD_AGE_BANDS
-from core.seeding import DEMO_ORGANISATIONS, DEMO_PASSWORD, NEXT_STATUS, OVERRIDE_MODEL
 from core.workqueue import work_items_for
+from demo.draws import NEXT_STATUS, OVERRIDE_MODEL
+from demo.staff import DEMO_ORGANISATIONS, DEMO_PASSWORD
 from plans.models import Action, Goal, PhaseChange, Plan, PlanRevision
 from recovery import scoring
 from recovery.models import Answer, Assessment, DomainScore, Instrument, ScreeningResult

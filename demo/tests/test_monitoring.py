@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.seeding import organisations_and_users
+from demo.monitoring import NATIONAL_USERNAME, seed_demo
+from demo.staff import organisations_and_users
 from monitoring.models import MonitoringScope
-from monitoring.seeding import NATIONAL_USERNAME, seed_demo
 from monitoring.selectors import scopes_for
 
 

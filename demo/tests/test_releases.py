@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Organisation, User
+from demo.releases import RELEASER_USERNAME, seed_demo
 from releases.access import may_release
-from releases.seeding import RELEASER_USERNAME, seed_demo
 
 
 def test_seeds_one_releaser_once(db: Any) -> None:
