@@ -3,26 +3,45 @@
 Synthetic only. Adds partner organisations so that every organisation type is in the directory
 (the core demo has UPTD PPA, Dinas Sosial, a Kemensos shelter, an NGO, a hospital, the police PPA
 unit and LPSK), a profile for every demo organisation, one demo caseworker in each new partner,
-and seven referrals from the demo units' open cases (NTT first), one in each state. Idempotent: organisations,
-users and profiles are found by name; referrals are made only when the demo units have none.
+and seven referrals from the demo units' open cases (NTT first), one in each state, made through the
+referral services (``_referrals``). Idempotent: organisations, users and profiles are found by name;
+referrals are made only when the demo units have none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, RoleAssignment, User, time_zone_for_region
-from care.models import OrganisationService, Service, ServiceDelivery
+from care.models import OrganisationService, Service
+from cases.models import Case, CaseStatus
+from demo.clock import clock_at
 from demo.staff import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, confirmed_device, totp_secret_b32
 from partners.models import PartnerProfile, PartnerRegion
+from referrals import conf
+from referrals.models import Referral
+from referrals.packet import FIELDS, template_for_service
+from referrals.services import (
+    ReferralInput,
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_revoke,
+    referral_send,
+    referral_start,
+    referrals_escalate,
+    referrals_expire,
+)
+from survivors.models import ConsentRecord
+from survivors.services import ConsentInput, consent_record
 
 K = Organisation.Kind
 
@@ -107,88 +126,95 @@ def seed_demo(orgs: dict[str, Organisation], *, seed_value: int = 42, batch_size
     return accounts
 
 
-def _referrals(orgs: dict[str, Organisation]) -> None:
-    """Seven referrals from UPTD PPA NTT's open cases, one in each state (once); other demo units' cases
-    when NTT has too few open ones."""
-    from cases.models import Case, CaseStatus
-    from referrals.models import Referral
-    from referrals.packet import FIELDS, record_value, template_for_service
-    from referrals.services import add_working_days
-    from survivors.models import ConsentRecord
+# The seven demo referrals: (recipient key, service, the state it reaches, days ago it was sent).
+REFERRALS: tuple[tuple[str, str, str, int], ...] = (
+    ("klinik", "medical_care", Referral.Status.SENT, 1),
+    ("blk", "economic_empowerment", Referral.Status.ACCEPTED, 3),
+    ("lbh", "legal_aid", Referral.Status.DECLINED, 6),
+    ("gereja", "spiritual_guidance", Referral.Status.IN_PROGRESS, 9),
+    ("klinik", "psychological_support", Referral.Status.COMPLETED, 20),
+    ("bp3mi", "civil_documents", Referral.Status.REVOKED, 12),
+    ("desa", "social_reintegration", Referral.Status.EXPIRED, 45),
+)
+TEXT = "Disampaikan melalui pendamping (data demo)"
 
+
+def _referrals(orgs: dict[str, Organisation]) -> None:
+    """Seven referrals from the demo units' open cases (UPTD PPA NTT's first: the new partners are in
+    NTT), one in each state, made once, through the services: the consent (``consent_record``), the
+    referral (``referral_send``), the partner's answer (``referral_accept``/``referral_decline``/
+    ``referral_start``/``referral_complete``), the sender's ``referral_revoke``, and the daily jobs
+    (``referrals_escalate``, ``referrals_expire``), each at its moment. A case the recipient does not
+    serve (a child for a training centre, for example) is skipped for the next one."""
     senders = [orgs[k] for k in ("ntt", "lentera", "indramayu", "jatim", "handayani") if k in orgs]
     if not senders or Referral.objects.filter(sender_organisation__in=senders).exists():
         return
-    cases: list[Any] = []
-    for sender in senders:  # NTT's cases first: the new partners are in NTT
-        cases += list(Case.objects.filter(lead_organisation=sender).exclude(status=CaseStatus.CLOSED)
-                      .select_related("survivor__identity", "lead_caseworker", "lead_organisation")
-                      .order_by("opened_at")[:7 - len(cases)])
-    if len(cases) < 7:
-        return
+    candidates: list[Case] = []
+    for sender in senders:  # NTT's cases first
+        candidates += list(Case.objects.filter(lead_organisation=sender).exclude(status=CaseStatus.CLOSED)
+                           .select_related("survivor", "lead_caseworker", "lead_organisation")
+                           .order_by("opened_at"))
     now = timezone.now()
-    plan = [
-        ("klinik", "medical_care", Referral.Status.SENT, 1),
-        ("blk", "economic_empowerment", Referral.Status.ACCEPTED, 3),
-        ("lbh", "legal_aid", Referral.Status.DECLINED, 6),
-        ("gereja", "spiritual_guidance", Referral.Status.IN_PROGRESS, 9),
-        ("klinik", "psychological_support", Referral.Status.COMPLETED, 20),
-        ("bp3mi", "civil_documents", Referral.Status.REVOKED, 12),
-        ("desa", "social_reintegration", Referral.Status.EXPIRED, 45),
-    ]
-    for case, (key, code, status, days_ago) in zip(cases, plan, strict=True):
-        sender = case.lead_organisation
-        tz = ZoneInfo(sender.time_zone)
-        recipient = orgs[key]
-        service = Service.objects.get(code=code)
-        sent_at = now - dt.timedelta(days=days_ago)
-        sent_on = sent_at.astimezone(tz).date()
-        consent = ConsentRecord.objects.create(
-            survivor=case.survivor, purpose=ConsentRecord.Purpose.REFERRAL, recipient_organisation=recipient,
+    used: set[Any] = set()
+    for key, code, status, days_ago in REFERRALS:
+        for case in candidates:
+            if case.pk in used:
+                continue
+            try:
+                with transaction.atomic():
+                    _referral(case, orgs[key], code, status, now - dt.timedelta(days=days_ago))
+            except ValidationError:
+                continue  # the recipient does not take this case (or it was closed then): try the next
+            used.add(case.pk)
+            break
+
+
+def _referral(case: Case, recipient: Organisation, code: str, status: str, sent_at: dt.datetime) -> None:
+    lead = case.lead_caseworker
+    tz = ZoneInfo(case.lead_organisation.time_zone)
+    sent_on = sent_at.astimezone(tz).date()
+    partner = User.objects.filter(organisation=recipient).order_by("pk").first()
+    assert partner is not None
+    child = bool(case.survivor.is_child_at_identification)
+    with clock_at(sent_at - dt.timedelta(hours=1)):
+        consent_record(actor=lead, case=case, data=ConsentInput(
+            purpose=ConsentRecord.Purpose.REFERRAL, recipient_organisation_id=recipient.pk,
             scope="Rujukan (data demo)", lawful_basis=ConsentRecord.LawfulBasis.CONSENT,
-            given_by=(ConsentRecord.GivenBy.OVERRIDE if case.survivor.is_child_at_identification
-                      else ConsentRecord.GivenBy.SURVIVOR),
-            basis_reason="Wali tidak dapat dihubungi (data demo)" if case.survivor.is_child_at_identification else "",
-            given_on=min(sent_on, max(case.identified_on, sent_on - dt.timedelta(days=1))),
-            recorded_by=case.lead_caseworker,
-        )
-        template = template_for_service(code)
-        values: dict[str, Any] = {}
-        for field_key in template.defaults:
-            if FIELDS[field_key].is_text:
-                values[field_key] = "Disampaikan melalui pendamping (data demo)"
-            else:
-                values[field_key] = record_value(field_key, case)
-        region = case.identification_region_id or sender.region_id
-        partner_user = User.objects.filter(organisation=recipient).order_by("pk").first()
-        r = Referral(
-            case=case, sender_organisation=sender, sent_by=case.lead_caseworker, recipient_organisation=recipient,
-            service=service, service_region_id=region[:5], template=template.code,
-            lawful_basis=Referral.Basis.CONSENT, consent=consent, packet_fields=list(values),
-            packet_values=json.dumps(values, default=str, ensure_ascii=False), status=status, sent_at=sent_at,
-            respond_by=add_working_days(sent_at, 3, tz), last_event_at=sent_at,
-        )
-        answered = sent_at + dt.timedelta(days=1)
-        if status in (Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS, Referral.Status.COMPLETED,
-                      Referral.Status.DECLINED):
-            r.responded_at, r.responded_by = answered, partner_user
-        if status == Referral.Status.DECLINED:
-            r.decline_reason = "Kapasitas penuh bulan ini (data demo)"
-        if status in (Referral.Status.IN_PROGRESS, Referral.Status.COMPLETED):
-            r.started_at = answered + dt.timedelta(days=1)
-        if status == Referral.Status.COMPLETED and partner_user is not None:
-            r.completed_at, r.completed_by = answered + dt.timedelta(days=5), partner_user
-            r.outcome_report = "Lima sesi konseling; tidur membaik (data demo)"
-            # As referral_complete does: the outcome report becomes the partner's delivery in the case.
-            r.outcome_delivery = ServiceDelivery.objects.create(
-                case=case, service=service, organisation=recipient, delivered_by=partner_user,
-                created_by=partner_user, delivered_on=r.completed_at.date(), outcome_note=r.outcome_report,
-                status=ServiceDelivery.Status.RECORDED, recorded_at=r.completed_at,
-            )
-        if status == Referral.Status.REVOKED:
-            r.revoked_at, r.revoked_by = answered, case.lead_caseworker
-            r.revoke_reason = "Penyintas memilih layanan lain (data demo)"
-        if status == Referral.Status.EXPIRED:
-            r.expired_at = sent_at + dt.timedelta(days=30)
-            r.escalated_at = r.respond_by
-        r.save()
+            given_by=ConsentRecord.GivenBy.OVERRIDE if child else ConsentRecord.GivenBy.SURVIVOR,
+            basis_reason="Wali tidak dapat dihubungi (data demo)" if child else "",
+            given_on=max(case.identified_on, sent_on - dt.timedelta(days=1)),
+        ))
+    template = template_for_service(code)
+    with clock_at(sent_at):
+        referral = referral_send(actor=lead, case=case, data=ReferralInput(
+            recipient_organisation_id=recipient.pk, service=code, template=template.code,
+            fields=list(template.defaults), texts={k: TEXT for k in template.defaults if FIELDS[k].is_text},
+        ))
+    answered = sent_at + dt.timedelta(days=1)
+    S = Referral.Status
+    if status in (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED):
+        with clock_at(answered):
+            referral = referral_accept(actor=partner, referral=referral)
+    if status in (S.IN_PROGRESS, S.COMPLETED):
+        with clock_at(answered + dt.timedelta(days=1)):
+            referral = referral_start(actor=partner, referral=referral)
+    if status == S.COMPLETED:
+        done = answered + dt.timedelta(days=5)
+        with clock_at(done):
+            referral_complete(actor=partner, referral=referral, delivered_on=done.astimezone(tz).date(),
+                              outcome_report="Lima sesi konseling; tidur membaik (data demo)")
+    elif status == S.DECLINED:
+        with clock_at(answered):
+            referral_decline(actor=partner, referral=referral, reason="Kapasitas penuh bulan ini (data demo)")
+    elif status == S.REVOKED:
+        with clock_at(answered):
+            referral_revoke(actor=lead, referral=referral, reason="Penyintas memilih layanan lain (data demo)")
+    elif status == S.EXPIRED:
+        # Unanswered: the daily jobs escalate it after its response time, then let it expire.
+        with clock_at(referral.respond_by + dt.timedelta(minutes=5)):
+            referrals_escalate()
+        with clock_at(sent_at + dt.timedelta(days=conf.unanswered_expiry_days(), minutes=5)):
+            referrals_expire()
+    referral.refresh_from_db()
+    if referral.status != status:
+        raise ValidationError(f"the referral reached {referral.status}, not {status}")

@@ -28,13 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +42,7 @@ from care import services as care_services
 from care.models import Service, ServiceApplication, ServiceDelivery
 from cases import services as case_services
 from cases.models import Alert, Case, CaseStatus, CaseStatusChange, CaseTeamMember
+from demo.clock import clock_at
 from demo.draws import CLOSURE_REASON_BY_TEXT, OVERRIDE_MODEL, SurvivorFactory
 from demo.recovery import CaseInfo, CaseRecoveryFactory, Catalogue, SurvivorView, catalogue_load
 from plans import services as plan_services
@@ -83,13 +82,6 @@ class Event:
     label: str = field(compare=False)
     call: Callable[[], Any] = field(compare=False)
     needs_open: bool = field(compare=False, default=True)
-
-
-@contextmanager
-def clock_at(moment: dt.datetime) -> Iterator[None]:
-    """The services' clock (timezone.now, core.clock, auto_now fields) stands still at ``moment``."""
-    with time_machine.travel(moment, tick=False):
-        yield
 
 
 class CaseStory:

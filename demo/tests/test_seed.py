@@ -10,8 +10,9 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,12 +41,27 @@ SEED_NOW = dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC)
 LATEST_TODAY = dt.date(2026, 12, 7)  # Asia/Jayapura
 
 
+@pytest.fixture(scope="module")
+def _seeded_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeded once for the module (through the services that takes a while), in one transaction
+    rolled back at the end; each test runs in its own savepoint inside it."""
+    path = tmp_path_factory.mktemp("seed") / "out" / "demo-accounts.json"
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with time_machine.travel(SEED_NOW, tick=False):
+                call_command("seed", survivors=N, demo_accounts=str(path), verbosity=0)
+            yield path
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded(db, tmp_path, time_machine):
+def seeded(_seeded_world, db, time_machine):
     time_machine.move_to(SEED_NOW, tick=False)
-    path = tmp_path / "out" / "demo-accounts.json"
-    call_command("seed", survivors=N, demo_accounts=str(path), verbosity=0)
-    return path
+    return _seeded_world
 
 
 def counts() -> dict[str, int]:
