@@ -198,7 +198,10 @@ async def _load_python(port: int, paths: list[str], cookie: str, connections: in
     await asyncio.gather(*(one(k * 7) for k in range(connections)))
     elapsed = time.perf_counter() - start
     ordered = sorted(latencies) or [0.0]
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
     return Run(len(latencies), elapsed, pick(0.50), pick(0.99), bad)
 
 

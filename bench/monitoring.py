@@ -209,7 +209,8 @@ def login(client: Client, user: User) -> None:
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # type: ignore[union-attr]
+    assert device is not None
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
 
 

@@ -294,7 +294,7 @@ def cases_without_recovery_data(orgs: dict[str, Organisation]) -> list[Any]:
     """Cases of the demo organisations with none of the data this module writes, oldest first."""
     qs = Case.objects.filter(lead_organisation__in=list(orgs.values()))
     for model in (ServiceApplication, Assessment, ServiceDelivery, PhaseChange, Closure):
-        qs = qs.filter(~Exists(model.objects.filter(case_id=OuterRef("pk"))))  # type: ignore[attr-defined]
+        qs = qs.filter(~Exists(model._default_manager.filter(case_id=OuterRef("pk"))))
     return list(qs.order_by("opened_at", "id").values_list("id", flat=True))
 
 

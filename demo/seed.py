@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.models import Organisation
 from demo import bulk, monitoring, partners, releases, story, transfers
 from demo.draws import DEFAULT_BATCH, name_pools, survivor_factory
 from demo.recovery import organisation_services_ensure
@@ -50,6 +49,7 @@ class SeedResult:
     recovery_cases: int = 0  # cases given recovery data in this run
     recovery_seconds: float = 0.0
     refused: int = 0  # drawn events a service refused (through the services only; see demo.story)
+    refusals: list[str] = field(default_factory=list)  # the first few of them, to read
 
 
 def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BATCH,
@@ -68,7 +68,7 @@ def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BA
     organisation_services_ensure(orgs)
     before = Survivor.objects.filter(registered_by_organisation__in=list(orgs.values())).count()
     to_add = max(0, n_survivors - before)
-    recovery_cases, recovery_seconds, refused = 0, 0.0, 0
+    recovery_cases, recovery_seconds, refused, refusals = 0, 0.0, 0, []
     # No query log while seeding: with DEBUG on, every query would be formatted and kept.
     with override_settings(DEBUG=False):
         if bulk_insert:
@@ -84,15 +84,15 @@ def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BA
             told = story.survivors_tell(orgs, factory, to_add, seed_value=seed_value, recovery=recovery,
                                         progress=progress)
             recovery_cases = told.recovery_cases
-            refused = told.refused
+            refused, refusals = told.refused, told.refusals
         if recovery:
             for seeder in ROOM_SEEDERS:
                 accounts.extend(seeder(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress))
     return SeedResult(
         organisations=len(orgs), users=len(accounts), survivors_before=before, survivors_added=to_add,
         seconds=time.perf_counter() - started, accounts=accounts, recovery_cases=recovery_cases,
-        recovery_seconds=recovery_seconds, refused=refused,
+        recovery_seconds=recovery_seconds, refused=refused, refusals=refusals,
     )
 
 
-__all__ = ["ROOM_SEEDERS", "Organisation", "SeedResult", "seed"]
+

@@ -107,7 +107,8 @@ class CaseStory:
         self.closures_drawn: list[Closure] = []  # drawn closures not yet written, oldest first
 
     # -- helpers --
-    def user(self, pk: int) -> User:
+    def user(self, pk: int | None) -> User:
+        assert pk is not None
         return self.teller.users[pk]
 
     def add(self, at: dt.datetime, label: str, call: Callable[[], Any], *, order: int = 5,
@@ -137,7 +138,7 @@ class CaseStory:
         )
         with clock_at(min(c.opened_at, self.teller.now - dt.timedelta(minutes=1))):
             try:
-                case = survivor_services.survivor_register(actor=self.user(c.lead_caseworker_id), data=data)
+                case: Case = survivor_services.survivor_register(actor=self.user(c.lead_caseworker_id), data=data)
             except REFUSED as exc:
                 self.teller.refuse(f"register {s.code}", exc)
                 return None
@@ -280,13 +281,14 @@ class CaseStory:
                          self.plan_save(revision, goal_rows, as_planned), order=2)
                 submitted = max(revision.submitted_at or saved, saved)
                 if until is not None:
-                    submitted = min(submitted, until)
+                    submitted = max(saved, min(submitted, until - dt.timedelta(minutes=2)))
                 if revision.submitted_at is not None:
                     self.add(submitted, f"plan submit {revision.number}", self.plan_submit(revision), order=3)
                 if revision.decided_at is not None:
                     decided = max(revision.decided_at, submitted)
-                    self.add(min(decided, until) if until is not None else decided,
-                             f"plan approve {revision.number}", self.plan_approve(revision), order=4)
+                    if until is not None:
+                        decided = max(submitted, min(decided, until - dt.timedelta(minutes=1)))
+                    self.add(decided, f"plan approve {revision.number}", self.plan_approve(revision), order=4)
         for d in rec["deliveries"]:
             self.add(d.recorded_at, "delivery", self.delivery(d))
         # Closures are drawn in the order of the case's closures; case_close takes the next one.
@@ -371,7 +373,7 @@ class CaseStory:
             case = self.fresh()
             tz = ZoneInfo(case.lead_organisation.time_zone)
             values: dict[str, Any] = {
-                "service": self.teller.service_codes[drawn.service_id], "delivered_on": drawn.delivered_on,
+                "service": self.teller.service_codes[drawn.service_id or 0], "delivered_on": drawn.delivered_on,
                 "place": drawn.place, "place_region": drawn.place_region_id, "duration_minutes": drawn.duration_minutes,
                 "outcome_note": drawn.outcome_note, "delivered_by": drawn.delivered_by_id,
                 "goal": self.goal_ids.get(id(drawn.goal)) if drawn.goal is not None else None,

@@ -54,7 +54,7 @@ def created(model: type[models.Model]) -> set[str]:
 
 def test_no_drawn_event_was_refused(told: SeedResult, db: Any) -> None:
     assert told.survivors_added == N
-    assert told.refused == 0
+    assert told.refused == 0, told.refusals
 
 
 def test_every_status_history_follows_the_workflow(told: SeedResult, db: Any) -> None:
