@@ -69,8 +69,10 @@ def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BA
     before = Survivor.objects.filter(registered_by_organisation__in=list(orgs.values())).count()
     to_add = max(0, n_survivors - before)
     recovery_cases, recovery_seconds, refused, refusals = 0, 0.0, 0, []
-    # No query log while seeding: with DEBUG on, every query would be formatted and kept.
-    with override_settings(DEBUG=False):
+    # No query log while seeding: with DEBUG on, every query would be formatted and kept. The services'
+    # e-mails (a new referral for a partner, for example) go to an in-memory outbox: the demo's
+    # addresses are invented (contoh.invalid) and a seed must not mail anyone.
+    with override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         if bulk_insert:
             if to_add:
                 factory = survivor_factory(orgs, pools, seed_value=seed_value, before=before, now=timezone.now())
