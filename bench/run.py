@@ -3,8 +3,8 @@
     .venv/bin/python bench/run.py [--survivors 100000] [--cases 200] [--repeat 30] [--no-seed]
 
 Uses the configured database (``DATABASE_URL``; SQLite under var/ by default). First tops the
-synthetic data up to ``--survivors`` with ``manage.py seed`` (nothing is added if they are already
-there), then signs in a supervisor and a caseworker of the largest demo organisation with the
+synthetic data up to ``--survivors`` with ``manage.py seed --bulk`` (the benchmark's bulk path,
+``demo/bulk.py``; nothing is added if they are already there), then signs in a supervisor and a caseworker of the largest demo organisation with the
 Django test client (password and second factor passed, as ``conftest.login`` does) and requests:
 
 * the caseload list (``cases:list``): plain, searched by a survivor code (``?q=``), filtered by

@@ -29,10 +29,12 @@ from demo.staff import DEMO_ORGANISATIONS, DEMO_PASSWORD
 from plans.models import Action, Goal, PhaseChange, Plan, PlanRevision
 from recovery import scoring
 from recovery.models import Answer, Assessment, DomainScore, Instrument, ScreeningResult
+from referrals.models import Referral
 from reintegration.models import Closure, FollowUp
 from reintegration.risk import risk_score
 from survivors.models import ConsentRecord, Guardian, Identity, Survivor
 from survivors.validators import nik_check_consistent, nik_parse
+from transfers.models import CaseTransfer
 
 N = 40
 
@@ -251,9 +253,6 @@ def test_deliveries_follow_what_the_organisation_provides(seeded: Path) -> None:
     team = set(CaseTeamMember.objects.values_list("case_id", "user_id"))
     per_case: dict[Any, int] = defaultdict(int)
     today = LATEST_TODAY
-    from referrals.models import Referral
-    from transfers.models import CaseTransfer
-
     by_partner = {r.outcome_delivery_id: r for r in Referral.objects.filter(outcome_delivery__isnull=False)}
     assert by_partner, "the demo has a completed referral whose outcome report is a delivery"
     # A transferred case keeps what its former lead recorded, by its former team.
