@@ -26,6 +26,7 @@ from cases.models import Case, CaseStatus
 from demo.clock import clock_at
 from demo.staff import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, confirmed_device, totp_secret_b32
 from partners.models import PartnerProfile, PartnerRegion
+from partners.selectors import serves_region
 from referrals import conf
 from referrals.models import Referral
 from referrals.packet import FIELDS, template_for_service
@@ -39,6 +40,7 @@ from referrals.services import (
     referral_start,
     referrals_escalate,
     referrals_expire,
+    service_regions,
 )
 from survivors.models import ConsentRecord
 from survivors.services import ConsentInput, consent_record
@@ -185,9 +187,14 @@ def _referral(case: Case, recipient: Organisation, code: str, status: str, sent_
             given_on=max(case.identified_on, sent_on - dt.timedelta(days=1)),
         ))
     template = template_for_service(code)
+    # Where the service is needed: the first of the case's places (identification, origin) the partner serves.
+    profile = PartnerProfile.objects.get(organisation=recipient)
+    region = next((r.code for r in service_regions(case) if serves_region(profile, r.code)), None)
+    if region is None:
+        raise ValidationError(f"{recipient.name} serves none of the case's places")
     with clock_at(sent_at):
         referral = referral_send(actor=lead, case=case, data=ReferralInput(
-            recipient_organisation_id=recipient.pk, service=code, template=template.code,
+            recipient_organisation_id=recipient.pk, service=code, service_region=region, template=template.code,
             fields=list(template.defaults), texts={k: TEXT for k in template.defaults if FIELDS[k].is_text},
         ))
     answered = sent_at + dt.timedelta(days=1)

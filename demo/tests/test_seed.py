@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,6 +38,7 @@ from survivors.validators import nik_check_consistent, nik_parse
 from transfers.models import CaseTransfer
 
 N = 40
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # The demo is seeded at a late-evening UTC instant: the date is already 7 December in WITA and WIT,
@@ -54,7 +56,8 @@ def _seeded_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with time_machine.travel(SEED_NOW, tick=False):
+            # As conftest._fast_tests does for each test (module fixtures come before it).
+            with time_machine.travel(SEED_NOW, tick=False), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 call_command("seed", survivors=N, demo_accounts=str(path), verbosity=0)
             yield path
         finally:
