@@ -62,7 +62,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Organisation, User  # noqa: E402
 from bench.run import login  # noqa: E402
 from cases.models import Case  # noqa: E402
-from core.seeding import DEMO_ORGANISATIONS  # noqa: E402
+from demo.staff import DEMO_ORGANISATIONS  # noqa: E402
 from survivors.models import Survivor  # noqa: E402
 
 GOALS = {"case file": 4.0, "caseload": 3.0}
@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if vendor != "postgresql":
         print("note: the goals are for PostgreSQL (DATABASE_URL=postgres://...)", file=sys.stderr)
     if not args.no_seed:
-        call_command("seed", survivors=args.survivors, no_recovery=True)
+        call_command("seed", survivors=args.survivors, no_recovery=True, bulk=True)
     spec = next((s for s in DEMO_ORGANISATIONS if s.key == args.org), None)
     org = Organisation.objects.filter(name=spec.name).first() if spec else None
     caseworker = User.objects.filter(username=f"{args.org}.caseworker1").first()

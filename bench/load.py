@@ -223,9 +223,9 @@ from django.test import Client
 from accounts.models import User
 from bench.run import login
 from cases.models import Case, CaseStatus
-from core.seeding import DEMO_ORGANISATIONS
+from demo.staff import DEMO_ORGANISATIONS
 if {seed!r}:
-    call_command("seed", survivors={survivors}, no_recovery=True, verbosity=0)
+    call_command("seed", survivors={survivors}, no_recovery=True, bulk=True, verbosity=0)
 orgs = [s.key for s in DEMO_ORGANISATIONS if s.manages_cases]
 from care.models import OrganisationService
 from care.services import organisation_services_set

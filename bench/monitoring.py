@@ -3,8 +3,8 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/monitoring.py [--deliveries 5000000] [--repeat 5]
 
 Uses the configured database (PostgreSQL is the point: 200,000 survivors and 5,000,000 service
-deliveries). The survivors come from ``manage.py seed`` (run ``bench/run.py`` or ``manage.py seed``
-first); this script adds, only when missing, service deliveries in bulk SQL (INSERT ... SELECT from
+deliveries). The survivors come from ``manage.py seed --bulk`` (run ``bench/run.py`` or
+``manage.py seed --bulk --no-recovery`` first; the bulk path of ``demo/bulk.py``); this script adds, only when missing, service deliveries in bulk SQL (INSERT ... SELECT from
 generate_series: each case gets 25 over its first year), some holistic assessments (a baseline
 and a reassessment for every fourth case), a national monitoring scope for a demo M&E officer,
 rebuilds the case figures the dashboards read (``monitoring.facts``, timed), and then
@@ -205,6 +205,7 @@ def login(client: Client, user: User) -> None:
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
     session = client.session
+    assert device is not None
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
 

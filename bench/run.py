@@ -3,8 +3,8 @@
     .venv/bin/python bench/run.py [--survivors 100000] [--cases 200] [--repeat 30] [--no-seed]
 
 Uses the configured database (``DATABASE_URL``; SQLite under var/ by default). First tops the
-synthetic data up to ``--survivors`` with ``manage.py seed`` (nothing is added if they are already
-there), then signs in a supervisor and a caseworker of the largest demo organisation with the
+synthetic data up to ``--survivors`` with ``manage.py seed --bulk`` (the benchmark's bulk path,
+``demo/bulk.py``; nothing is added if they are already there), then signs in a supervisor and a caseworker of the largest demo organisation with the
 Django test client (password and second factor passed, as ``conftest.login`` does) and requests:
 
 * the caseload list (``cases:list``): plain, searched by a survivor code (``?q=``), filtered by
@@ -57,7 +57,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from accounts.models import Organisation, User  # noqa: E402
 from cases.models import Case, CaseStatus  # noqa: E402
 from core.models import Region  # noqa: E402
-from core.seeding import DEMO_ORGANISATIONS  # noqa: E402
+from demo.staff import DEMO_ORGANISATIONS  # noqa: E402
 from survivors.models import Survivor  # noqa: E402
 
 LIST_TARGET_MS = 100.0
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if not args.no_seed:
         t0 = time.perf_counter()
-        call_command("seed", survivors=args.survivors, no_recovery=True)
+        call_command("seed", survivors=args.survivors, no_recovery=True, bulk=True)
         print(f"Seeding step: {time.perf_counter() - t0:.1f} s")
 
     spec = next((s for s in DEMO_ORGANISATIONS if s.key == args.org), None)

@@ -226,6 +226,7 @@ INSTALLED_APPS = [
     "monitoring",
     "releases",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ the demo user whose work it is (a caseworker; the M&E officer for statistics, th
 releaser for public releases), first with the generated path ids (records that do not exist) and
 then with the ids of real records that user may see, so that the responses checked hold real data:
 demo cases with assessments, plans, deliveries, closures, follow-ups, referrals and transfers
-(``core.seeding``, the same data as ``make demo``). Every response must be documented by status
+(``demo.seed``, the same data as ``make demo``). Every response must be documented by status
 code and content type and match its schema; a 5xx fails.
 """
 
@@ -37,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import ApiToken, Role, User
-from releases.seeding import RELEASER_USERNAME
+from demo.releases import RELEASER_USERNAME
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SURVIVORS = 24  # demo survivors: every room's demo data appears at least once
@@ -92,7 +92,7 @@ def _first(client: APIClient, url: str, key: str = "id") -> str | None:
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     """Demo data for the whole module, in one transaction rolled back at the end (each test then
     runs in its own savepoint inside it)."""
-    from core.seeding import seed
+    from demo.seed import seed
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

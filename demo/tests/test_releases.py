@@ -6,7 +6,7 @@ from typing import Any
 
 from access.releases import may_release
 from accounts.models import Organisation, User
-from releases.seeding import RELEASER_USERNAME, seed_demo
+from demo.releases import RELEASER_USERNAME, seed_demo
 
 
 def test_seeds_one_releaser_once(db: Any) -> None:

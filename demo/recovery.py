@@ -1,9 +1,10 @@
 """Synthetic recovery data for the demo: services provided, assessment histories, screenings,
 phases, plans, service applications and deliveries, closures and follow-ups.
 
-Everything is invented and holds no names. Like ``core.seeding`` it writes with ``bulk_create`` in
-batches and calls none of the per-object service functions; it reuses the rooms' pure rules so the
-stored results are exactly what the application would compute:
+Everything is invented and holds no names. ``CaseRecoveryFactory`` draws the data of one case as
+unsaved model instances; ``demo.story`` writes them through the rooms' services (the demo data set),
+``demo.bulk.recovery_bulk`` with bulk inserts (the benchmark's volumes). For the bulk path it reuses
+the rooms' pure rules so the stored results are exactly what the application would compute:
 ``recovery.scoring`` (domain scores, screening bands, "restored", alert items),
 ``reintegration.risk.risk_score`` and ``reintegration.services.add_months`` (follow-up dates) and the
 shape of ``plans.documents.plan_document`` (revision snapshots).
@@ -19,20 +20,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, RoleAssignment, User
 from care.models import OrganisationService, Service, ServiceApplication, ServiceDelivery
-from cases.models import Alert, Case, CaseStatus, CaseStatusChange, CaseTeamMember
+from cases.models import Alert, Case, CaseStatus
 from core.choices import Domain
+from demo.draws import CLOSURE_REASON_BY_TEXT
 from plans.models import Action, ActionStatus, Goal, GoalStatus, Phase, PhaseChange, Plan, PlanRevision, RevisionStatus
 from recovery import conf as recovery_conf
 from recovery import scoring
@@ -292,7 +294,7 @@ def cases_without_recovery_data(orgs: dict[str, Organisation]) -> list[Any]:
     """Cases of the demo organisations with none of the data this module writes, oldest first."""
     qs = Case.objects.filter(lead_organisation__in=list(orgs.values()))
     for model in (ServiceApplication, Assessment, ServiceDelivery, PhaseChange, Closure):
-        qs = qs.filter(~Exists(model.objects.filter(case_id=OuterRef("pk"))))  # type: ignore[attr-defined]
+        qs = qs.filter(~Exists(model._default_manager.filter(case_id=OuterRef("pk"))))
     return list(qs.order_by("opened_at", "id").values_list("id", flat=True))
 
 
@@ -317,7 +319,7 @@ class CaseInfo:
     reasons: list[str] = field(default_factory=list)  # the reason of each status change, as history
 
 
-class _SurvivorView:
+class SurvivorView:
     def __init__(self, is_child_at_exploitation: bool | None, age_band: str) -> None:
         self.is_child_at_exploitation = is_child_at_exploitation
         self.age_band = age_band
@@ -738,8 +740,6 @@ class CaseRecoveryFactory:
     def _closures(self, rng: random.Random, case: CaseInfo, closures: list[Any], traj: Trajectory | None,
                   out: dict[str, list[Any]]) -> None:
         org = case.org_id
-        from core.seeding import CLOSURE_REASON_BY_TEXT
-
         reasons = [CLOSURE_REASON_BY_TEXT.get(text, "") for (status, _at, _by), text in
                    zip(case.history, case.reasons, strict=False) if status == CaseStatus.CLOSED]
         propensity = rng.random() ** 3  # most survivors at low risk, a few at high
@@ -870,137 +870,3 @@ class Trajectory:
         return [d for d, s in first.items() if s < threshold]
 
 
-# --- the batch driver -----------------------------------------------------------------------------
-
-INSERT_ORDER: tuple[tuple[str, type[models.Model]], ...] = (
-    ("plans", Plan), ("goals", Goal), ("actions", Action), ("phases", PhaseChange),
-    ("assessments", Assessment), ("screenings", ScreeningResult), ("applications", ServiceApplication), ("deliveries", ServiceDelivery),
-    ("closures", Closure), ("follow_ups", FollowUp), ("alerts", Alert),
-)
-
-
-ROW_TABLES: tuple[tuple[str, type[models.Model], tuple[str, ...]], ...] = (
-    ("answers", Answer, ("assessment", "item", "value")),
-    ("domain_scores", DomainScore, ("assessment", "domain", "score")),
-)
-
-
-def _rows_insert(model: type[models.Model], field_names: tuple[str, ...], rows: list[tuple[Any, ...]],
-                 chunk: int = 500) -> None:
-    """Insert plain tuples with multi-row INSERTs: the ORM's per-object cost is most of the time
-    for these narrow tables. Values are prepared by the fields (UUIDs, decimals) like the ORM does."""
-    if not rows:
-        return
-    fields: list[Any] = [model._meta.get_field(n) for n in field_names]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    caches: list[dict[Any, Any]] = [{} for _ in fields]
-
-    def prep(i: int, value: Any) -> Any:
-        cache = caches[i]
-        if value not in cache:
-            cache[value] = fields[i].get_db_prep_save(value, connection)
-        return cache[value]
-
-    table = connection.ops.quote_name(model._meta.db_table)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), chunk):
-            part = rows[start:start + chunk]
-            params = [prep(i, v) for row in part for i, v in enumerate(row)]
-            # Table and column names come from the model; every value is a parameter.
-            sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(part))  # noqa: S608
-            cursor.execute(sql, params)
-
-
-def _case_infos(case_ids: list[Any]) -> list[CaseInfo]:
-    rows = list(Case.objects.filter(pk__in=case_ids).values_list(
-        "id", "survivor__code", "status", "identified_on", "opened_at", "closed_at", "lead_organisation_id",
-        "lead_caseworker_id", "channel", "urgent_needs", "survivor__is_child_at_exploitation",
-        "survivor__age_band"))
-    history: dict[Any, list[tuple[str, dt.datetime, int]]] = {}
-    reasons: dict[Any, list[str]] = {}
-    for case_id, to_status, at, by, reason in CaseStatusChange.objects.filter(case_id__in=case_ids).order_by(
-            "case_id", "changed_at", "id").values_list("case_id", "to_status", "changed_at", "changed_by_id",
-                                                       "reason"):
-        history.setdefault(case_id, []).append((to_status, at, by))
-        reasons.setdefault(case_id, []).append(reason)
-    roles: dict[int, set[str]] = {}
-    team: dict[Any, list[int]] = {}
-    for case_id, user_id in CaseTeamMember.objects.filter(case_id__in=case_ids).order_by("id").values_list(
-            "case_id", "user_id"):
-        team.setdefault(case_id, []).append(user_id)
-    member_ids = {u for users in team.values() for u in users}
-    for user_id, role in RoleAssignment.objects.filter(user_id__in=member_ids).values_list("user_id", "role"):
-        roles.setdefault(user_id, set()).add(role)
-    infos = []
-    for pk, code, status, identified, opened, closed, org, lead, channel, urgent, child_expl, band in rows:
-        by_role: dict[str, list[int]] = {}
-        for user_id in team.get(pk, []):
-            for role in sorted(roles.get(user_id, ())):
-                by_role.setdefault(role, []).append(user_id)
-        infos.append(CaseInfo(pk, code, status, identified, opened, closed, org, lead, channel, list(urgent or []),
-                              _SurvivorView(child_expl, band),
-                              history.get(pk) or [(CaseStatus.INTAKE, opened, lead)], by_role, reasons.get(pk, [])))
-    order = {pk: i for i, pk in enumerate(case_ids)}
-    return sorted(infos, key=lambda i: order[i.pk])
-
-
-def recovery_seed(orgs: dict[str, Organisation], *, seed_value: int = 42, batch_size: int = 2000,
-                  progress: Callable[[str], None] | None = None) -> RecoveryResult:
-    """Fill in the recovery data of every demo case that has none yet (see the module docstring)."""
-    from core.seeding import explicit_timestamps
-
-    result = RecoveryResult()
-    organisation_services_ensure(orgs)
-    cat = catalogue_load(orgs)
-    if cat is None:
-        return result
-    case_ids = cases_without_recovery_data(orgs)
-    if not case_ids:
-        return result
-    factory = CaseRecoveryFactory(cat, seed_value=seed_value, now=timezone.now())
-    totals: dict[str, int] = {key: 0 for key, _m in INSERT_ORDER}
-    totals["revisions"] = 0
-    with explicit_timestamps(*RECOVERY_MODELS):
-        for start in range(0, len(case_ids), batch_size):
-            chunk = case_ids[start:start + batch_size]
-            out: dict[str, list[Any]] = {key: [] for key, _m in INSERT_ORDER}
-            for key, _m, _f in ROW_TABLES:
-                out[key] = []
-            out["revisions_pending"] = []
-            for info in _case_infos(chunk):
-                factory.make(info, out)
-            with transaction.atomic():
-                for key, model in INSERT_ORDER:
-                    model.objects.bulk_create(out[key], batch_size=batch_size)  # type: ignore[attr-defined]
-                    totals[key] += len(out[key])
-                    if key == "actions":
-                        # Goals and actions have their ids now: the plan revisions can snapshot them.
-                        revisions = []
-                        for revs, goal_rows in out["revisions_pending"]:
-                            plan = revs[0][0].plan
-                            for rev, as_planned in revs:
-                                rev.snapshot = factory.snapshot(goal_rows, as_planned, plan.priorities)
-                                revisions.append(rev)
-                        PlanRevision.objects.bulk_create(revisions, batch_size=batch_size)
-                        totals["revisions"] += len(revisions)
-                    if key == "assessments":
-                        for row_key, row_model, names in ROW_TABLES:
-                            _rows_insert(row_model, names, out[row_key])
-                            totals[row_key] = totals.get(row_key, 0) + len(out[row_key])
-            result.cases += len(chunk)
-            if progress:
-                progress(f"recovery data: {result.cases:,}/{len(case_ids):,} cases")
-    result.rows = totals
-    analyse_recovery_tables()
-    return result
-
-
-def analyse_recovery_tables() -> None:
-    tables = [m._meta.db_table for m in RECOVERY_MODELS]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
-        elif connection.vendor == "sqlite":
-            for table in tables:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

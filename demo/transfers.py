@@ -9,10 +9,9 @@ from django.db import transaction
 
 from accounts.models import Organisation, Role, User
 from cases.models import Case, CaseStatus
-from core.seeding import DemoAccount
-
-from . import services
-from .models import CaseTransfer
+from demo.staff import DemoAccount
+from transfers import services
+from transfers.models import CaseTransfer
 
 DEMO_TAG = "[demo]"
 FROM_KEY, TO_KEY = "handayani", "ntt"

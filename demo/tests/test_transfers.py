@@ -4,8 +4,8 @@ import datetime as dt
 from typing import Any
 
 from conftest import register_case
+from demo.transfers import seed_demo
 from transfers.models import CaseTransfer
-from transfers.seeding import seed_demo
 
 
 def test_demo_transfers_in_every_state_and_idempotent(personas: Any) -> None:

@@ -7,11 +7,15 @@ import datetime as dt
 import io
 import json
 from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,17 +24,21 @@ from audit.models import ChangeRecord
 from care.models import OrganisationService, Service, ServiceApplication, ServiceDelivery
 from cases.models import ALLOWED_TRANSITIONS, Alert, Case, CaseStatus, CaseStatusChange, CaseTeamMember
 from core.choices import CHILD_AGE_BANDS
-from core.seeding import DEMO_ORGANISATIONS, DEMO_PASSWORD, NEXT_STATUS, OVERRIDE_MODEL
 from core.workqueue import work_items_for
+from demo.draws import NEXT_STATUS, OVERRIDE_MODEL
+from demo.staff import DEMO_ORGANISATIONS, DEMO_PASSWORD
 from plans.models import Action, Goal, PhaseChange, Plan, PlanRevision
 from recovery import scoring
 from recovery.models import Answer, Assessment, DomainScore, Instrument, ScreeningResult
+from referrals.models import Referral
 from reintegration.models import Closure, FollowUp
 from reintegration.risk import risk_score
 from survivors.models import ConsentRecord, Guardian, Identity, Survivor
 from survivors.validators import nik_check_consistent, nik_parse
+from transfers.models import CaseTransfer
 
 N = 40
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # The demo is seeded at a late-evening UTC instant: the date is already 7 December in WITA and WIT,
@@ -39,12 +47,28 @@ SEED_NOW = dt.datetime(2026, 12, 6, 22, 30, tzinfo=dt.UTC)
 LATEST_TODAY = dt.date(2026, 12, 7)  # Asia/Jayapura
 
 
+@pytest.fixture(scope="module")
+def _seeded_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Path]:
+    """Seeded once for the module (through the services that takes a while), in one transaction
+    rolled back at the end; each test runs in its own savepoint inside it."""
+    path = tmp_path_factory.mktemp("seed") / "out" / "demo-accounts.json"
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            # As conftest._fast_tests does for each test (module fixtures come before it).
+            with time_machine.travel(SEED_NOW, tick=False), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                call_command("seed", survivors=N, demo_accounts=str(path), verbosity=0)
+            yield path
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded(db, tmp_path, time_machine):
+def seeded(_seeded_world: Path, db: Any, time_machine: Any) -> Path:
     time_machine.move_to(SEED_NOW, tick=False)
-    path = tmp_path / "out" / "demo-accounts.json"
-    call_command("seed", survivors=N, demo_accounts=str(path), verbosity=0)
-    return path
+    return _seeded_world
 
 
 def counts() -> dict[str, int]:
@@ -55,12 +79,12 @@ def counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in models}
 
 
-def test_status_walk_tables_follow_the_workflow():
+def test_status_walk_tables_follow_the_workflow() -> None:
     for status, options in NEXT_STATUS.items():
         assert {to for to, _w in options} <= set(ALLOWED_TRANSITIONS[status]), status
 
 
-def test_organisations_and_users(seeded):
+def test_organisations_and_users(seeded: Path) -> None:
     orgs = Organisation.objects.filter(name__in=[s.name for s in DEMO_ORGANISATIONS])
     assert orgs.count() == len(DEMO_ORGANISATIONS)
     assert len(set(orgs.values_list("kind", flat=True))) >= 6
@@ -78,7 +102,7 @@ def test_organisations_and_users(seeded):
     assert User.objects.get(username="ntt.caseworker1").check_password(DEMO_PASSWORD)
 
 
-def test_survivors_are_coherent_and_encrypted(seeded):
+def test_survivors_are_coherent_and_encrypted(seeded: Path) -> None:
     survivors = list(Survivor.objects.all())
     assert len(survivors) == N
     children = [s for s in survivors if s.is_child_at_identification]
@@ -125,6 +149,7 @@ def test_survivors_are_coherent_and_encrypted(seeded):
         assert case.opened_at.tzinfo is not None
         assert case.identified_on <= LATEST_TODAY
         if case.exploitation_started_on:
+            assert case.exploitation_ended_on is not None and case.identified_on is not None
             assert case.exploitation_started_on <= case.exploitation_ended_on <= case.identified_on
     history = defaultdict(list)
     for change in CaseStatusChange.objects.order_by("changed_at", "id"):
@@ -138,7 +163,7 @@ def test_survivors_are_coherent_and_encrypted(seeded):
         assert Case.objects.get(pk=case_id).status == changes[-1].to_status
 
 
-def test_seed_twice_keeps_counts_and_tops_up(seeded, tmp_path):
+def test_seed_twice_keeps_counts_and_tops_up(seeded: Path, tmp_path: Path) -> None:
     before = counts()
     call_command("seed", survivors=N, verbosity=0)
     assert counts() == before
@@ -147,7 +172,7 @@ def test_seed_twice_keeps_counts_and_tops_up(seeded, tmp_path):
     assert User.objects.count() == before["User"]
 
 
-def test_demo_accounts_file_and_totp(seeded):
+def test_demo_accounts_file_and_totp(seeded: Path) -> None:
     accounts = json.loads(seeded.read_text(encoding="utf-8"))
     assert {a["username"] for a in accounts} == set(User.objects.values_list("username", flat=True))
     text = seeded.read_text(encoding="utf-8")
@@ -189,7 +214,7 @@ def _pattern(means: list[float]) -> str:
     return "other"
 
 
-def test_assessment_histories_and_scores(seeded):
+def test_assessment_histories_and_scores(seeded: Path) -> None:
     shrs = Instrument.objects.get(code="SHRS", version=1)
     completed = Assessment.objects.filter(instrument=shrs, status=Assessment.Status.COMPLETED)
     assert completed.exists()
@@ -199,7 +224,7 @@ def test_assessment_histories_and_scores(seeded):
     for assessment_id, item_id, value in Answer.objects.filter(assessment__instrument=shrs).values_list(
             "assessment_id", "item_id", "value"):
         answers[assessment_id].append((domains[item_id], value))
-    stored = defaultdict(dict)
+    stored: dict[Any, dict[str, Any]] = defaultdict(dict)
     for assessment_id, domain, score in DomainScore.objects.values_list("assessment_id", "domain", "score"):
         stored[assessment_id][domain] = score
     means = defaultdict(list)
@@ -221,7 +246,7 @@ def test_assessment_histories_and_scores(seeded):
     assert ScreeningResult.objects.filter(assessment__instrument__code="PHQ-9").exists()
 
 
-def test_deliveries_follow_what_the_organisation_provides(seeded):
+def test_deliveries_follow_what_the_organisation_provides(seeded: Path) -> None:
     provided = set(OrganisationService.objects.values_list("organisation_id", "service_id"))
     kinds = {o.name: set(OrganisationService.objects.filter(organisation=o).values_list("service__code", flat=True))
              for o in Organisation.objects.all()}
@@ -229,11 +254,8 @@ def test_deliveries_follow_what_the_organisation_provides(seeded):
     assert "legal_aid" in kinds["UPTD PPA Provinsi Nusa Tenggara Timur"]
     assert "medical_care" not in kinds["UPTD PPA Provinsi Nusa Tenggara Timur"]
     team = set(CaseTeamMember.objects.values_list("case_id", "user_id"))
-    per_case = defaultdict(int)
+    per_case: dict[Any, int] = defaultdict(int)
     today = LATEST_TODAY
-    from referrals.models import Referral
-    from transfers.models import CaseTransfer
-
     by_partner = {r.outcome_delivery_id: r for r in Referral.objects.filter(outcome_delivery__isnull=False)}
     assert by_partner, "the demo has a completed referral whose outcome report is a delivery"
     # A transferred case keeps what its former lead recorded, by its former team.
@@ -250,6 +272,7 @@ def test_deliveries_follow_what_the_organisation_provides(seeded):
         else:
             assert d.organisation_id == d.case.lead_organisation_id
             assert (d.case_id, d.delivered_by_id) in team
+        assert d.case.identified_on is not None and d.delivered_on is not None and d.service is not None
         assert d.case.identified_on <= d.delivered_on <= today
         if d.case.closed_at:
             assert d.delivered_on <= d.case.closed_at.date() + dt.timedelta(days=1)
@@ -264,7 +287,7 @@ def test_deliveries_follow_what_the_organisation_provides(seeded):
     assert ServiceApplication.objects.values("case_id").distinct().count() == Case.objects.count()
 
 
-def test_plans_phases_closures_and_follow_ups(seeded):
+def test_plans_phases_closures_and_follow_ups(seeded: Path) -> None:
     planned = Case.objects.filter(status_changes__to_status=CaseStatus.PLANNING).distinct()
     assert planned.exists()
     for case in planned:
@@ -274,6 +297,7 @@ def test_plans_phases_closures_and_follow_ups(seeded):
         assert goals and all(g.domain for g in goals)
         assert plan.version == plan.revisions.count()
         latest = plan.revisions.order_by("-number").first()
+        assert latest is not None
         assert {g["id"] for g in latest.snapshot["goals"]} == {g.pk for g in goals}
         for g in latest.snapshot["goals"]:
             assert g["status"] == Goal.objects.get(pk=g["id"]).status
@@ -294,7 +318,7 @@ def test_plans_phases_closures_and_follow_ups(seeded):
                                         recipient=f.case.lead_caseworker).exists()
 
 
-def test_work_queue_shows_demo_work(seeded):
+def test_work_queue_shows_demo_work(seeded: Path) -> None:
     caseworkers = User.objects.filter(roles__role=Role.CASEWORKER, username__contains=".caseworker")
     busiest = max(caseworkers, key=lambda u: Case.objects.filter(lead_caseworker=u).count())
     assert work_items_for(busiest)

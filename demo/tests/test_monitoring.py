@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.seeding import organisations_and_users
+from accounts.models import User
+from demo.monitoring import NATIONAL_USERNAME, seed_demo
+from demo.staff import organisations_and_users
 from monitoring.models import MonitoringScope
-from monitoring.seeding import NATIONAL_USERNAME, seed_demo
 from monitoring.selectors import scopes_for
 
 
@@ -17,8 +18,6 @@ def test_seed_demo_is_idempotent(db: Any) -> None:
     assert MonitoringScope.objects.count() == 2
     seed_demo(orgs)
     assert MonitoringScope.objects.count() == 2
-    from accounts.models import User
-
     levels = {s.level for s in scopes_for(User.objects.get(username="ntt.me"))}
     assert levels == {"organisation", "region"}
     assert "national" in {s.level for s in scopes_for(User.objects.get(username=NATIONAL_USERNAME))}

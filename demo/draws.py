@@ -1,48 +1,36 @@
-"""Synthetic demo data: organisations, demo users with TOTP, and survivors with their cases.
-
-Everything here is invented. Names come from Faker's Indonesian locale, NIKs are built from real
-kecamatan codes with random serials, and no record describes a real person. The generator writes
-through ``bulk_create`` in batches so it scales to hundreds of thousands of survivors: it does not
-call the per-survivor service functions (those validate and write history one row at a time).
-Encrypted identity fields are still encrypted, by the field's ``get_prep_value`` on insert.
-
-Use it through ``manage.py seed`` (and ``manage.py demo_accounts`` to read the accounts back).
-"""
+"""Random but reproducible draws of synthetic survivors: who they are, what happened to them, and
+the walk of their case through the workflow. The draws are unsaved model instances; the writers
+save them: ``demo.story`` through the services (the demo), ``demo.bulk`` with bulk inserts (the
+benchmark volumes). Everything is invented: names from Faker's Indonesian locale, NIKs built from
+real kecamatan codes with random serials; no record describes a real person."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
-import json
-import math
 import random
-import secrets
-import time
 from bisect import bisect
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
-from django.test.utils import override_settings
-from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.db import models
+from faker import Faker
 
-from accounts.models import Organisation, Role, RoleAssignment, User, time_zone_for_region
+from accounts.models import Organisation, Role, RoleAssignment
 from audit.models import ChangeRecord
 from cases.models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
 from core import choices as c
 from core.models import Region
+from demo.staff import DEMO_ORGANISATIONS
 from survivors.models import ConsentRecord, Guardian, Identity, Survivor
-from survivors.services import nik_hash
+from survivors.validators import nik_hash
 
 T = TypeVar("T")
+
 
 DEMO_PASSWORD = "Sintas-demo-2026"
 DEFAULT_BATCH = 2000
@@ -51,160 +39,6 @@ OVERRIDE_MODEL = "survivors.guardianoverride"  # as written by survivors.service
 
 K = Organisation.Kind
 GOVERNMENT_KINDS = {K.UPTD_PPA, K.DINAS_SOSIAL, K.KEMENSOS_SHELTER}
-
-# --- organisations and demo users ---------------------------------------------------------------
-
-FULL_TEAM: tuple[tuple[str, int], ...] = (
-    (Role.SUPERVISOR, 1),
-    (Role.PSYCHOLOGIST, 1),
-    (Role.HEALTH_WORKER, 1),
-    (Role.LEGAL_OFFICER, 1),
-    (Role.LIVELIHOOD_OFFICER, 1),
-    (Role.ME_OFFICER, 1),
-    (Role.ORG_ADMIN, 1),
-)
-ROLE_SLUG: dict[str, str] = {
-    Role.CASEWORKER: "caseworker",
-    Role.SUPERVISOR: "supervisor",
-    Role.PSYCHOLOGIST: "psychologist",
-    Role.HEALTH_WORKER: "health",
-    Role.LEGAL_OFFICER: "legal",
-    Role.LIVELIHOOD_OFFICER: "livelihood",
-    Role.ME_OFFICER: "me",
-    Role.ORG_ADMIN: "admin",
-}
-
-
-@dataclass(frozen=True)
-class OrgSpec:
-    key: str  # username prefix
-    name: str
-    kind: str
-    region: str
-    manages_cases: bool  # leads cases: gets caseworkers and every other role
-    roles: tuple[tuple[str, int], ...] = ()  # for the others: which roles, how many of each
-
-
-DEMO_ORGANISATIONS: tuple[OrgSpec, ...] = (
-    OrgSpec("ntt", "UPTD PPA Provinsi Nusa Tenggara Timur", K.UPTD_PPA, "53.71", True),
-    OrgSpec("indramayu", "UPTD PPA Kabupaten Indramayu", K.UPTD_PPA, "32.12", True),
-    OrgSpec("jatim", "Dinas Sosial Provinsi Jawa Timur", K.DINAS_SOSIAL, "35.78", True),
-    OrgSpec("handayani", "Sentra Handayani Jakarta", K.KEMENSOS_SHELTER, "31.75", True),
-    OrgSpec("lentera", "Yayasan Lentera Migran Lombok (fiktif)", K.NGO, "52.03", True),
-    OrgSpec("bhayangkara", "RS Bhayangkara Mataram", K.HEALTH, "52.71", False,
-            ((Role.HEALTH_WORKER, 2), (Role.PSYCHOLOGIST, 1), (Role.ORG_ADMIN, 1))),
-    OrgSpec("poldantb", "Unit PPA Polda NTB", K.POLICE_PPA, "52.71", False,
-            ((Role.CASEWORKER, 1), (Role.SUPERVISOR, 1), (Role.ORG_ADMIN, 1))),
-    OrgSpec("lpsk", "LPSK", K.LPSK, "31.71", False,
-            ((Role.LEGAL_OFFICER, 2), (Role.PSYCHOLOGIST, 1), (Role.SUPERVISOR, 1), (Role.ORG_ADMIN, 1))),
-)
-PLATFORM_ADMIN_USERNAME = "platform.admin"
-
-
-def caseworkers_per_org(n_survivors: int) -> int:
-    """Three caseworkers for a demo; more for a load test, so one caseload stays a few thousand."""
-    case_orgs = sum(1 for o in DEMO_ORGANISATIONS if o.manages_cases)
-    return max(3, min(25, math.ceil(n_survivors / case_orgs / 2000)))
-
-
-def org_roles(spec: OrgSpec, n_caseworkers: int) -> list[tuple[str, int]]:
-    if spec.manages_cases:
-        return [(Role.CASEWORKER, n_caseworkers), *FULL_TEAM]
-    return list(spec.roles)
-
-
-def demo_usernames(spec: OrgSpec, n_caseworkers: int) -> list[tuple[str, str]]:
-    out = []
-    for role, count in org_roles(spec, n_caseworkers):
-        for i in range(1, count + 1):
-            suffix = str(i) if count > 1 or role == Role.CASEWORKER else ""
-            out.append((f"{spec.key}.{ROLE_SLUG[role]}{suffix}", role))
-    return out
-
-
-@dataclass
-class DemoAccount:
-    organisation: str | None
-    roles: list[str]
-    username: str
-    password: str
-    totp_secret: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "organisation": self.organisation,
-            "roles": self.roles,
-            "username": self.username,
-            "password": self.password,
-            "totp_secret": self.totp_secret,
-        }
-
-
-def totp_secret_b32(device: TOTPDevice) -> str:
-    return base64.b32encode(device.bin_key).decode("ascii")
-
-
-def _confirmed_device(user: User) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True, key=secrets.token_hex(20))
-    return device
-
-
-def demo_password_hash() -> str:
-    """The one password hash every demo user shares (hashing is slow by design, and one check of
-    DEMO_PASSWORD then checks them all): the platform administrator's, or a new one before it exists."""
-    existing = User.objects.filter(username=PLATFORM_ADMIN_USERNAME).values_list("password", flat=True).first()
-    return existing or make_password(DEMO_PASSWORD)
-
-
-def organisations_and_users(n_survivors: int, *, first_names: Sequence[str] = (), last_names: Sequence[str] = (),
-                            rng: random.Random | None = None) -> tuple[dict[str, Organisation], list[DemoAccount]]:
-    """Create (or find) the demo organisations and users. Existing users keep their password."""
-    rng = rng or random.Random(0)  # noqa: S311 - names for demo staff, not a secret
-    password_hash = demo_password_hash()
-    n_cw = caseworkers_per_org(n_survivors)
-    orgs: dict[str, Organisation] = {}
-    accounts: list[DemoAccount] = []
-
-    def user_get_or_create(username: str, org: Organisation | None, roles: list[str], **extra: Any) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, organisation=org, password=password_hash,
-                        first_name=rng.choice(first_names) if first_names else username,
-                        last_name=rng.choice(last_names) if last_names else "", **extra)
-            user.save()
-        have = set(user.roles.values_list("role", flat=True))
-        RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r) for r in roles if r not in have])
-        device = _confirmed_device(user)
-        accounts.append(DemoAccount(org.name if org else None, sorted(set(roles) | have), username, DEMO_PASSWORD,
-                                    totp_secret_b32(device)))
-        return user
-
-    with transaction.atomic():
-        for spec in DEMO_ORGANISATIONS:
-            org, _created = Organisation.objects.get_or_create(
-                name=spec.name,
-                defaults={"kind": spec.kind, "region_id": spec.region, "time_zone": time_zone_for_region(spec.region)},
-            )
-            orgs[spec.key] = org
-            # A larger earlier run made more caseworkers: keep listing them all.
-            existing = User.objects.filter(organisation=org, username__regex=rf"^{spec.key}\.caseworker[0-9]+$").count()
-            for username, role in demo_usernames(spec, max(n_cw, existing)):
-                user_get_or_create(username, org, [role])
-        user_get_or_create(PLATFORM_ADMIN_USERNAME, None, [], is_platform_admin=True)
-    return orgs, accounts
-
-
-def demo_accounts_write(path: str | Path, accounts: list[DemoAccount]) -> Path:
-    """The demo users as JSON (never survivor data). The file holds TOTP secrets: mode 0600."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps([a.as_dict() for a in accounts], indent=2, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
-    target.chmod(0o600)
-    return target
-
 
 # --- value tables --------------------------------------------------------------------------------
 
@@ -457,8 +291,6 @@ def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
 @lru_cache(maxsize=2)
 def name_pools(seed: int, size: int = 400) -> dict[str, list[str]]:
     """Faker is slow per call: draw pools of names once and combine them."""
-    from faker import Faker
-
     pools: dict[str, list[str]] = {}
     fake = Faker("id_ID")
     fake.seed_instance(seed)
@@ -477,18 +309,6 @@ def name_pools(seed: int, size: int = 400) -> dict[str, list[str]]:
 
 def _age_on(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-@dataclass
-class SeedResult:
-    organisations: int
-    users: int
-    survivors_before: int
-    survivors_added: int
-    seconds: float
-    accounts: list[DemoAccount] = field(default_factory=list)
-    recovery_cases: int = 0  # cases given recovery data in this run
-    recovery_seconds: float = 0.0
 
 
 # --- the generator -------------------------------------------------------------------------------
@@ -873,105 +693,12 @@ class SurvivorFactory:
             ))
 
 
-BULK_ORDER: tuple[tuple[str, type[models.Model]], ...] = (
-    ("survivors", Survivor),
-    ("identities", Identity),
-    ("cases", Case),
-    ("team", CaseTeamMember),
-    ("status_changes", CaseStatusChange),
-    ("guardians", Guardian),
-    ("consents", ConsentRecord),
-    ("change_records", ChangeRecord),
-)
 
-
-def analyse_tables() -> None:
-    """Refresh the planner's statistics after a bulk load: without them PostgreSQL plans for empty
-    tables (and picks nested loops over 50,000 rows) until autovacuum happens to run."""
-    tables = [m._meta.db_table for _k, m in BULK_ORDER]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
-        elif connection.vendor == "sqlite":
-            for table in tables:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-
-
-DemoSeeder = Callable[..., list[DemoAccount]]
-
-
-def demo_seeders() -> list[DemoSeeder]:
-    """Each installed app's ``seeding.seed_demo``, in INSTALLED_APPS order (after the recovery data).
-
-    Signature: ``seed_demo(orgs: dict[str, Organisation], *, seed_value, batch_size, progress)
-    -> list[DemoAccount]`` (the demo accounts it created, so ``make demo`` prints them). It must be
-    idempotent like the rest: find what it made before by name, and only add what is missing.
-    """
-    import importlib
-    import importlib.util
-
-    from django.apps import apps
-
-    found = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.seeding"
-        if importlib.util.find_spec(name):
-            hook = getattr(importlib.import_module(name), "seed_demo", None)
-            if hook is not None:
-                found.append(hook)
-    return found
-
-
-def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BATCH,
-         progress: Callable[[str], None] | None = None, recovery: bool = True) -> SeedResult:
-    """Top the demo organisations up to ``n_survivors`` synthetic survivors (never beyond). Idempotent.
-
-    With ``recovery`` (the default), every demo case without recovery data gets it
-    (``core.seeding_recovery``): services provided, assessments, plan, deliveries, closure, follow-ups.
-    """
-    started = time.perf_counter()
-    pools = name_pools(seed_value)
-    staff_rng = random.Random(seed_value)  # noqa: S311 - synthetic data, reproducible on purpose
-    orgs, accounts = organisations_and_users(n_survivors, first_names=pools["female"] + pools["male"],
-                                             last_names=pools["last"], rng=staff_rng)
-    before = Survivor.objects.filter(registered_by_organisation__in=list(orgs.values())).count()
-    to_add = max(0, n_survivors - before)
-    if to_add:
-        # A different stream for each top-up, so a second run does not redraw the same people.
-        rng = random.Random(f"{seed_value}:{before}")  # noqa: S311 - synthetic data, not security
-        used_codes = set(Survivor.objects.values_list("code", flat=True))
-        used_hashes = set(Identity.objects.exclude(nik_hash="").values_list("nik_hash", flat=True))
-        factory = SurvivorFactory(rng, orgs, pools, now=timezone.now(), used_codes=used_codes,
-                                  used_nik_hashes=used_hashes)
-        done = 0
-        # No query log while seeding: with DEBUG on, every multi-megabyte INSERT would be formatted and kept.
-        with override_settings(DEBUG=False), explicit_timestamps(*(m for _k, m in BULK_ORDER)):
-            while done < to_add:
-                n = min(batch_size, to_add - done)
-                out: dict[str, list[Any]] = {k: [] for k, _m in BULK_ORDER}
-                for _ in range(n):
-                    factory.make(out)
-                with transaction.atomic():
-                    for key, model in BULK_ORDER:
-                        model.objects.bulk_create(out[key], batch_size=batch_size)  # type: ignore[attr-defined]
-                done += n
-                if progress:
-                    elapsed = time.perf_counter() - started
-                    progress(f"{done:,}/{to_add:,} survivors ({elapsed:.1f} s, {done / max(elapsed, 1e-9):,.0f}/s)")
-        analyse_tables()
-    recovery_cases, recovery_seconds = 0, 0.0
-    if recovery:
-        from core.seeding_recovery import recovery_seed
-
-        rec_started = time.perf_counter()
-        with override_settings(DEBUG=False):
-            rec = recovery_seed(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress)
-        recovery_cases, recovery_seconds = rec.cases, time.perf_counter() - rec_started
-        for hook in demo_seeders():
-            with override_settings(DEBUG=False):
-                accounts.extend(hook(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress))
-    return SeedResult(
-        organisations=len(orgs), users=len(accounts), survivors_before=before, survivors_added=to_add,
-        seconds=time.perf_counter() - started, accounts=accounts, recovery_cases=recovery_cases,
-        recovery_seconds=recovery_seconds,
-    )
+def survivor_factory(orgs: dict[str, Organisation], pools: dict[str, list[str]], *, seed_value: int,
+                     before: int, now: dt.datetime) -> SurvivorFactory:
+    """The factory for a top-up after ``before`` survivors: a different stream for each top-up, so a
+    second run does not redraw the same people; codes and NIKs already used are never drawn again."""
+    rng = random.Random(f"{seed_value}:{before}")  # noqa: S311 - synthetic data, not security
+    used_codes = set(Survivor.objects.values_list("code", flat=True))
+    used_hashes = set(Identity.objects.exclude(nik_hash="").values_list("nik_hash", flat=True))
+    return SurvivorFactory(rng, orgs, pools, now=now, used_codes=used_codes, used_nik_hashes=used_hashes)

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from django.db import transaction
 
 from accounts.models import Organisation, Role, RoleAssignment, User
-from core.seeding import DEMO_PASSWORD, DemoAccount, _confirmed_device, demo_password_hash, totp_secret_b32
-
-from .models import MonitoringScope
+from demo.staff import DEMO_PASSWORD, DemoAccount, confirmed_device, demo_password_hash, totp_secret_b32
+from monitoring.models import MonitoringScope
 
 NATIONAL_USERNAME = "monev.nasional"
 
@@ -34,7 +33,7 @@ def seed_demo(orgs: dict[str, Organisation], *, seed_value: int = 42, batch_size
                 RoleAssignment.objects.create(user=national, role=Role.ME_OFFICER)
             MonitoringScope.objects.get_or_create(user=national, level="national", region=None)
             accounts.append(DemoAccount(host.name, [Role.ME_OFFICER], NATIONAL_USERNAME, DEMO_PASSWORD,
-                                        totp_secret_b32(_confirmed_device(national))))
+                                        totp_secret_b32(confirmed_device(national))))
     if progress is not None:
         progress("monitoring scopes: ntt.me (Nusa Tenggara Timur), monev.nasional (national)")
     return accounts

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from accounts.models import Organisation, Role, RoleAssignment, User
-from core.seeding import DEMO_PASSWORD, DemoAccount, _confirmed_device, demo_password_hash, totp_secret_b32
+from demo.staff import DEMO_PASSWORD, DemoAccount, confirmed_device, demo_password_hash, totp_secret_b32
 
 RELEASER_USERNAME = "rilis.nasional"
 
@@ -29,7 +29,7 @@ def seed_demo(orgs: dict[str, Organisation], *, seed_value: int = 42, batch_size
         RoleAssignment.objects.get_or_create(user=user, role=Role.ME_OFFICER)
         user.user_permissions.add(Permission.objects.get(codename="make_release", content_type__app_label="releases"))
         account = DemoAccount(host.name, [Role.ME_OFFICER], RELEASER_USERNAME, DEMO_PASSWORD,
-                              totp_secret_b32(_confirmed_device(user)))
+                              totp_secret_b32(confirmed_device(user)))
     if progress is not None:
         progress(f"public releases: {RELEASER_USERNAME} (M&E officer with the release permission)")
     return [account]
