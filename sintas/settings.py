@@ -225,6 +225,7 @@ INSTALLED_APPS = [
     "interop",
     "monitoring",
     "releases",
+    "privacy",
     "api",
 ]
 
@@ -245,6 +246,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.OrganisationTimezoneMiddleware",
+    # Jobs that must not change the answer (privacy: what a registration matched) run after the response.
+    "privacy.after_response.AfterResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout into the locked-out page.
