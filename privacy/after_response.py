@@ -23,7 +23,7 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], None]
+Job = Callable[[], object]
 _pending: contextvars.ContextVar[list[Job] | None] = contextvars.ContextVar("sintas_after_response", default=None)
 
 

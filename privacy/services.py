@@ -125,7 +125,8 @@ def probing_check(*, actor: Any, on: dt.date) -> ProbingAlert | None:
 
 def _decidable(actor: Any, request: LinkageRequest) -> LinkageRequest:
     """The request locked, if ``actor`` may still decide it."""
-    locked = access_privacy.linkage_requests_visible_to(actor).select_for_update().filter(pk=request.pk).first()
+    locked: LinkageRequest | None = (access_privacy.linkage_requests_visible_to(actor)
+                                     .select_for_update(of=("self",)).filter(pk=request.pk).first())
     if locked is None:
         raise ValidationError(_("You may not decide this linkage request."))
     if locked.status != LinkageRequest.Status.PENDING:
@@ -160,7 +161,8 @@ def linkage_propose(*, actor: Any, request: LinkageRequest, route: str, note: st
     the request's outcome."""
     if route not in ROUTES:
         raise ValidationError({"route": [_("Choose a value from the list.")]})
-    return _decide(actor=actor, request=request, status=ROUTES[route], note=note)
+    status: str = ROUTES[route]
+    return _decide(actor=actor, request=request, status=status, note=note)
 
 
 def linkage_next_step_url(request: LinkageRequest) -> str:

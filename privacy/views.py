@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from access import policy
 from access import privacy as access_privacy
 
 from . import selectors, services
@@ -97,7 +98,7 @@ def linkage_propose_transfer(request: HttpRequest, linkage_id: Any) -> HttpRespo
 @never_cache
 def linkage_mine(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not access_privacy.policy.may_work_on_cases(user):
+    if not policy.may_work_on_cases(user):
         raise Http404
     page = Paginator(selectors.linkage_outcomes_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "privacy/linkage_mine.html", {"page": page})

@@ -40,11 +40,11 @@ def in_request_queries() -> Iterator[dict[str, int]]:
         def marked(jobs: list[Any]) -> None:
             seen.setdefault("in_request", len(ctx.captured_queries))
             original(jobs)
-        after_response.run_jobs = marked  # type: ignore[assignment]
+        after_response.run_jobs = marked
         try:
             yield seen
         finally:
-            after_response.run_jobs = original  # type: ignore[assignment]
+            after_response.run_jobs = original
     seen.setdefault("in_request", len(ctx.captured_queries))
     seen["total"] = len(ctx.captured_queries)
 
