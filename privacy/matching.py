@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from access import policy
 from survivors.linkage import DuplicateCheck, IdentityProbe
@@ -64,6 +64,10 @@ def score(probe: dict[str, str], row: dict[str, Any], weights: dict[str, float])
 
 def candidates(*, actor: Any, keys: dict[str, str], exclude_survivor_id: Any = None) -> list[dict[str, Any]]:
     """The vault entries sharing a block key: exactly one query, indexed lookups only."""
+    return list(candidate_queryset(actor=actor, keys=keys, exclude_survivor_id=exclude_survivor_id))
+
+
+def candidate_queryset(*, actor: Any, keys: dict[str, str], exclude_survivor_id: Any = None) -> QuerySet[Any]:
     blocks = Q()
     for column in ("nik_hash", "name_key_hash", "name_phonetic_hash", "birth_date_hash"):
         if keys.get(column):
@@ -74,11 +78,20 @@ def candidates(*, actor: Any, keys: dict[str, str], exclude_survivor_id: Any = N
     qs = Identity.objects.filter(blocks)
     if exclude_survivor_id is not None:
         qs = qs.exclude(survivor_id=exclude_survivor_id)
-    return list(
-        qs.annotate(in_scope=Exists(visible), visible_case=Subquery(visible.order_by("-opened_at").values("pk")[:1]))
+    # When a block is crowded (a common name), the entries agreeing on most keys come first, so the
+    # cap never drops the likeliest person for a merely namesake one.
+    agreement = sum(
+        (Case(When(Q(**{column: keys[column]}), then=Value(weight)), default=Value(0))
+         for column, weight in (("nik_hash", 16), ("name_key_hash", 4), ("name_phonetic_hash", 2),
+                                ("birth_date_hash", 4), ("region_hash", 1)) if keys.get(column)),
+        Value(0),
+    )
+    return (
+        qs.annotate(agreement=agreement)
+        .order_by("-agreement")[: conf.max_candidates()]
+        .annotate(in_scope=Exists(visible), visible_case=Subquery(visible.order_by("-opened_at").values("pk")[:1]))
         .values("survivor_id", "survivor__code", "nik_hash", "name_key_hash", "name_phonetic_hash", "name_tokens_hash",
                 "birth_date_hash", "birth_year_hash", "region_hash", "in_scope", "visible_case")
-        .order_by()[: conf.max_candidates()]
     )
 
 

@@ -273,6 +273,7 @@ TEMPLATES = [
                 "referrals.context_processors.referrals_nav",
                 "monitoring.context_processors.monitoring_nav",
                 "releases.context_processors.releases_nav",
+                "privacy.context_processors.privacy_nav",
             ],
         },
     },
