@@ -125,6 +125,13 @@ class KeyedHashMatching:
         from .services import linkage_after_registration
 
         found, same_nik = matches_for(actor=actor, probe=probe, exclude_survivor_id=exclude_survivor_id)
+        if same_nik is not None:
+            # The user is told of a case they may see: logged now (the registration stops here).
+            from audit.models import AccessLogEntry
+            from audit.services import access_log_write
+
+            access_log_write(user=actor, what=AccessLogEntry.What.LINKAGE_MATCH, case_id=same_nik["visible_case"],
+                             survivor_id=same_nik["survivor_id"])
         return DuplicateCheck(
             in_scope_case_id=same_nik["visible_case"] if same_nik else None,
             in_scope_code=same_nik["survivor__code"] if same_nik else "",

@@ -162,7 +162,15 @@ def linkage_propose(*, actor: Any, request: LinkageRequest, route: str, note: st
     if route not in ROUTES:
         raise ValidationError({"route": [_("Choose a value from the list.")]})
     status: str = ROUTES[route]
-    return _decide(actor=actor, request=request, status=status, note=note)
+    decided = _decide(actor=actor, request=request, status=status, note=note)
+    requester = User.objects.filter(pk=decided.requested_by_id, is_active=True).values_list("email", flat=True)
+    with in_site_language():
+        link_mail_on_commit(
+            requester, _("Sintas: another organisation answered"),
+            _("Another organisation will propose a referral or a transfer concerning a survivor you registered."),
+            reverse("privacy:linkage_mine"),
+        )
+    return decided
 
 
 def linkage_next_step_url(request: LinkageRequest) -> str:

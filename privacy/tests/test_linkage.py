@@ -143,6 +143,8 @@ def test_in_scope_duplicate_is_still_offered(personas: Personas) -> None:
     assert response.status_code == 200
     assert personas.case_a.survivor.code in response.content.decode()
     assert Case.objects.count() == count and not LinkageRequest.objects.exists()
+    assert AccessLogEntry.objects.filter(what=AccessLogEntry.What.LINKAGE_MATCH, user=personas.a_caseworker,
+                                         case_id=personas.case_a.pk).count() == 1
     api = token_client(personas.a_caseworker).post("/api/v1/cases/", {
         "full_name": "Sari", "sex": "female", "birth_date": "1999-04-12", "nik": "5371015204990001",
         "nationality": "ID", "identified_on": "2026-03-02", "channel": "police"}, format="json")
@@ -221,12 +223,17 @@ def test_ignored_the_requester_never_learns(personas: Personas) -> None:
 
 @pytest.mark.parametrize(("route", "target"), [("referral", "referrals:new"), ("transfer", "transfers:propose")])
 def test_a_proposal_continues_in_the_existing_flow_and_the_requester_then_sees_it(
-        personas: Personas, route: str, target: str) -> None:
+        personas: Personas, route: str, target: str, mailoutbox: Any) -> None:
+    personas.a_caseworker.email = "requester@example.org"
+    personas.a_caseworker.save()
     request = _b_request(personas)
+    assert not [m for m in mailoutbox if "requester@example.org" in m.to]
     supervisor = login(Client(), personas.b_supervisor)
-    response = supervisor.post(reverse(f"privacy:linkage_{route}", kwargs={"linkage_id": request.pk}))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = supervisor.post(reverse(f"privacy:linkage_{route}", kwargs={"linkage_id": request.pk}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse(target, kwargs={"case_id": personas.case_b.pk}))
+    assert len([m for m in mailoutbox if "requester@example.org" in m.to]) == 1
     assert supervisor.get(response["Location"]).status_code == 200  # the flow's own page, consent checks and all
     mine = login(Client(), personas.a_caseworker).get(reverse("privacy:linkage_mine")).content.decode()
     assert request.requesting_case.survivor.code in mine and personas.org_b.name in mine
