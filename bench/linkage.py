@@ -28,6 +28,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if p95 < TARGET_P95_MS and scans != "yes" else 1
 
 
-def _candidate_sql(user: User, probe: IdentityProbe) -> tuple[str, tuple[object, ...]]:
+def _candidate_sql(user: User, probe: IdentityProbe) -> tuple[str, tuple[Any, ...]]:
     """The SQL of the candidate query, for EXPLAIN (the very queryset ``candidates`` runs)."""
     sql, params = candidate_queryset(actor=user, keys=probe_keys(probe)).query.sql_with_params()
     return sql, tuple(params)
