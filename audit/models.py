@@ -107,6 +107,8 @@ class AccessLogEntry(ChainedModel):
         # Not a showing of a case: an API token is a standing key to everything its owner may see.
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        # A registration or identity change matched this survivor (privacy room): who looked for whom.
+        LINKAGE_MATCH = "linkage_match", _("identity matched at registration")
 
     at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     user = models.ForeignKey(

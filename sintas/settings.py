@@ -225,6 +225,7 @@ INSTALLED_APPS = [
     "interop",
     "monitoring",
     "releases",
+    "privacy",
     "api",
     "demo",
 ]
@@ -246,6 +247,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.OrganisationTimezoneMiddleware",
+    # Jobs that must not change the answer (privacy: what a registration matched) run after the response.
+    "privacy.after_response.AfterResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout into the locked-out page.
@@ -271,6 +274,7 @@ TEMPLATES = [
                 "referrals.context_processors.referrals_nav",
                 "monitoring.context_processors.monitoring_nav",
                 "releases.context_processors.releases_nav",
+                "privacy.context_processors.privacy_nav",
             ],
         },
     },

@@ -60,11 +60,27 @@ class Identity(Versioned, models.Model):
     address = EncryptedTextField(_("address"), blank=True, default="")
     photo = EncryptedBinaryField(_("photo"), null=True, blank=True)
     photo_content_type = models.CharField(max_length=20, blank=True, default="")
+    # Keyed hashes for finding the same person again without decrypting anything (survivors.linkage;
+    # computed by the privacy room, docs/privacy.md): the normalised name (sorted tokens), its
+    # phonetic key, its tokens (space-separated short hashes, for scoring only), birth date, birth year,
+    # region. Named *_hash so the change history redacts them like nik_hash.
+    name_key_hash = models.CharField(max_length=64, blank=True, default="")
+    name_phonetic_hash = models.CharField(max_length=64, blank=True, default="")
+    name_tokens_hash = models.TextField(blank=True, default="")
+    birth_date_hash = models.CharField(max_length=64, blank=True, default="")
+    birth_year_hash = models.CharField(max_length=64, blank=True, default="")
+    region_hash = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
+        # Plain B-tree indexes for equality (no PostgreSQL "_like" twin: nobody searches a hash's prefix).
+        indexes = [
+            models.Index(fields=["name_key_hash"], name="survivors_identity_name_key"),
+            models.Index(fields=["name_phonetic_hash"], name="survivors_identity_name_phon"),
+            models.Index(fields=["birth_date_hash"], name="survivors_identity_birth"),
+        ]
 
     def __str__(self) -> str:
         return f"identity of {self.survivor_id}"

@@ -22,6 +22,7 @@ from core.concurrency import version_bump, version_check
 from core.models import Region
 from core.validation import Errors, not_in_future, region_at_level
 
+from . import linkage
 from .models import ConsentRecord, Guardian, Identity, Survivor
 from .selectors import consent_is_superseded
 from .signals import consent_withdrawn
@@ -106,8 +107,6 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
             e.check("nik", nik_check_consistent, parts, sex=data.sex, birth_date=data.birth_date)
             if data.nationality and data.nationality != "ID":
                 e.add("nik", _("A NIK is issued only to Indonesian citizens; check the nationality."))
-            elif Identity.objects.filter(nik_hash=nik_hash(nik)).exists():
-                e.add("nik", _("A survivor with this NIK is already registered. Search the caseload by NIK."))
 
     province = region_at_level(e, "origin_province", data.origin_province, Region.Level.PROVINCE)
     regency = region_at_level(e, "origin_regency", data.origin_regency, Region.Level.REGENCY)
@@ -145,6 +144,17 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
 
     photo = photo_validate(e, data.photo)
 
+    # The same person registered before (survivors.linkage): offered only when the actor may see
+    # that case; a match outside the actor's scope changes nothing in this answer.
+    probe = linkage.IdentityProbe(
+        nik=nik if "nik" not in e.errors else "", full_name=full_name, birth_date=data.birth_date,
+        province_code=province.code if province else "", regency_code=regency.code if regency else "",
+    )
+    duplicate = linkage.duplicate_check(actor=actor, probe=probe)
+    if duplicate.in_scope_case_id is not None:
+        e.add("nik", _("A survivor with this NIK is already registered in your caseload: %(code)s.")
+              % {"code": duplicate.in_scope_code})
+
     lead = actor
     if data.lead_caseworker_id and data.lead_caseworker_id != actor.pk:
         from accounts.models import User
@@ -181,6 +191,7 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
             address=data.address.strip(),
             photo=photo[0] if photo else None,
             photo_content_type=photo[1] if photo else "",
+            **linkage.identity_keys(probe),
         )
         identity.save(force_insert=True)
         history_record(actor=actor, instance=identity, action=ChangeRecord.Action.CREATE)
@@ -216,6 +227,8 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
                 action=ChangeRecord.Action.CREATE,
                 changes={"reason": [None, data.guardian_override_reason.strip()]}, case_id=case.pk,
             )
+    # Committed: whatever the match leads to happens now, never in the answer (survivors.linkage).
+    duplicate.registered(survivor_id=survivor.pk, case_id=case.pk, actor=actor)
     return case
 
 
@@ -283,9 +296,16 @@ def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any
         parts = e.check("nik", nik_parse, nik, today=today)
         if parts is not None:
             e.check("nik", nik_check_consistent, parts, sex=survivor.sex, birth_date=birth_date)
-            if Identity.objects.filter(nik_hash=nik_hash(nik)).exclude(survivor=survivor).exists():
-                e.add("nik", _("A survivor with this NIK is already registered."))
     new_photo = photo_validate(e, photo)
+    # As at registration (survivors.linkage): a same-NIK case is named only within the actor's scope.
+    probe = linkage.IdentityProbe(
+        nik=nik if nik != identity.nik and "nik" not in e.errors else "", full_name=full_name, birth_date=birth_date,
+        province_code=survivor.origin_province_id or "", regency_code=survivor.origin_regency_id or "",
+    )
+    duplicate = linkage.duplicate_check(actor=actor, probe=probe, exclude_survivor_id=survivor.pk)
+    if duplicate.in_scope_case_id is not None:
+        e.add("nik", _("A survivor with this NIK is already registered in your caseload: %(code)s.")
+              % {"code": duplicate.in_scope_code})
     e.raise_if_any()
 
     before = snapshot(identity)
@@ -300,8 +320,15 @@ def identity_update(*, actor: Any, case: Any, values: dict[str, Any], photo: Any
         identity.photo, identity.photo_content_type = new_photo
     elif remove_photo:
         identity.photo, identity.photo_content_type = None, ""
+    probe = linkage.IdentityProbe(
+        nik=nik, full_name=full_name, birth_date=birth_date,
+        province_code=survivor.origin_province_id or "", regency_code=survivor.origin_regency_id or "",
+    )
+    for column, value in linkage.identity_keys(probe).items():
+        setattr(identity, column, value)
     version_bump(identity)
     identity.save()
+    duplicate.registered(survivor_id=survivor.pk, case_id=case.pk, actor=actor)
     history_record(actor=actor, instance=identity, action=ChangeRecord.Action.UPDATE, before=before,
                    case_id=case.pk)
     if birth_date:

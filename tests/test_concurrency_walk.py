@@ -55,6 +55,7 @@ NOT_EDITS: dict[str, str] = {
         "api-transfer-detail", "api-case-htcds", "api-monitoring-indicators", "api-monitoring-dashboard",
         "api-release-list", "api-release-budget", "api-release-dataset-check", "api-release-detail",
         "api-ctdc-reference", "api-simfoni", "api-schema",
+        "privacy:linkage_list", "privacy:linkage_mine", "privacy:linkage_detail", "privacy:probing",
     )},
     **{name: CREATES for name in (
         "cases:register", "cases:guardian_new", "cases:consent_new", "recovery:start", "care:delivery_new",
@@ -74,6 +75,8 @@ NOT_EDITS: dict[str, str] = {
         "api-plan-approve", "api-plan-return", "api-case-close", "api-case-reopen", "api-follow-up-record",
         "api-referral-accept", "api-referral-decline", "api-referral-start", "api-referral-complete",
         "api-referral-revoke", "api-transfer-accept", "api-transfer-decline", "api-transfer-cancel",
+        # A linkage request is decided once, while it is pending (privacy.services._decidable).
+        "privacy:linkage_ignore", "privacy:linkage_referral", "privacy:linkage_transfer",
     )},
     # A consent is amended by recording its next version; superseding one already superseded is refused.
     "cases:consent_amend": APPEND,

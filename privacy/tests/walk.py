@@ -1,0 +1,23 @@
+"""URL keywords of the privacy room for the 404 walk (tests/test_url_walk.py)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from conftest import Personas
+
+
+def other_org_objects(p: Personas) -> dict[str, Any]:
+    """A linkage request from organisation A's registration to organisation B's case: only B's
+    supervisors see it; the org-A walkers (the requester among them) get 404."""
+    from privacy.models import LinkageRequest
+
+    request = LinkageRequest.objects.create(
+        requesting_organisation=p.org_a, requested_by=p.a_caseworker, requesting_case=p.case_a,
+        target_organisation=p.org_b, matched_case=p.case_b, kind=LinkageRequest.Kind.NIK, score=1.0,
+    )
+    return {"linkage_id": request.pk}
+
+
+NONEXISTENT: dict[str, Any] = {"linkage_id": uuid.uuid4()}
