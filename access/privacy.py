@@ -7,10 +7,14 @@
   a transfer (an ignored or undecided request shows nothing, so nothing confirms that a person is
   known elsewhere), and only while they may still see their own case.
 - Probing alerts are for platform administrators.
+
+The privacy room registers a ``LinkagePolicy`` with its model in ``PrivacyConfig.ready()``, so no
+access module imports a room.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +23,41 @@ from django.http import Http404
 
 from accounts.models import Role
 
-from . import policy
+from . import accounts, policy
+from .base import PolicySlot
+
+
+class LinkagePolicy:
+    def __init__(self, *, model: Any, confirmed: Iterable[str]) -> None:
+        self.model = model  # privacy.models.LinkageRequest
+        self.confirmed = tuple(confirmed)  # the statuses the requester may learn of
+
+    def requests_visible_to(self, user: Any) -> QuerySet[Any]:
+        if not may_decide_linkage(user):
+            return self.model.objects.none()  # type: ignore[no-any-return]
+        return self.model.objects.filter(  # type: ignore[no-any-return]
+            target_organisation_id=user.organisation_id, matched_case__lead_organisation_id=user.organisation_id,
+        )
+
+    def request_get_for_user(self, user: Any, linkage_id: Any) -> Any:
+        try:
+            return self.requests_visible_to(user).select_related(
+                "matched_case", "matched_case__survivor", "requesting_organisation", "decided_by",
+            ).get(pk=linkage_id)
+        except (self.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+            raise Http404 from exc
+
+    def outcomes_visible_to(self, user: Any) -> QuerySet[Any]:
+        if not policy.may_work_on_cases(user):
+            return self.model.objects.none()  # type: ignore[no-any-return]
+        return self.model.objects.filter(  # type: ignore[no-any-return]
+            requested_by_id=user.pk, status__in=self.confirmed,
+            requesting_case__in=policy.cases_visible_to(user),
+        )
+
+
+slot: PolicySlot[LinkagePolicy] = PolicySlot("privacy")
+register = slot.register
 
 
 def may_decide_linkage(user: Any) -> bool:
@@ -27,37 +65,17 @@ def may_decide_linkage(user: Any) -> bool:
 
 
 def linkage_requests_visible_to(user: Any) -> QuerySet[Any]:
-    from privacy.models import LinkageRequest
-
-    if not may_decide_linkage(user):
-        return LinkageRequest.objects.none()
-    return LinkageRequest.objects.filter(
-        target_organisation_id=user.organisation_id, matched_case__lead_organisation_id=user.organisation_id,
-    )
+    return slot.get().requests_visible_to(user)
 
 
 def linkage_request_get_for_user(user: Any, linkage_id: Any) -> Any:
-    from privacy.models import LinkageRequest
-
-    try:
-        return linkage_requests_visible_to(user).select_related(
-            "matched_case", "matched_case__survivor", "requesting_organisation", "decided_by",
-        ).get(pk=linkage_id)
-    except (LinkageRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
+    return slot.get().request_get_for_user(user, linkage_id)
 
 
 def linkage_outcomes_visible_to(user: Any) -> QuerySet[Any]:
     """The requester's own requests that the other organisation has acted on (a proposal)."""
-    from privacy.models import CONFIRMED, LinkageRequest
-
-    if not policy.may_work_on_cases(user):
-        return LinkageRequest.objects.none()
-    return LinkageRequest.objects.filter(
-        requested_by_id=user.pk, status__in=CONFIRMED,
-        requesting_case__in=policy.cases_visible_to(user),
-    )
+    return slot.get().outcomes_visible_to(user)
 
 
 def may_see_probing_alerts(user: Any) -> bool:
-    return policy.may_manage_organisations(user)  # the platform administrators
+    return accounts.may_manage_organisations(user)  # the platform administrators

@@ -7,10 +7,14 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("privacy")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
+        from access import privacy as privacy_access
         from survivors import linkage
 
         from .indicators import register_indicators
         from .matching import MATCHING
+        from .models import CONFIRMED, LinkageRequest
 
+        privacy_access.register(privacy_access.LinkagePolicy(model=LinkageRequest, confirmed=CONFIRMED))
         linkage.register(MATCHING)
         register_indicators()
