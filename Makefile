@@ -42,6 +42,7 @@ test: install $(MO_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q
 
 e2e: install $(MO_STAMP)
@@ -50,6 +51,7 @@ e2e: install $(MO_STAMP)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 # All four benchmarks run; the target fails when any misses a target. bench/http_bench.py loads
 # the case file and the caseload under gunicorn against the floor (wrk when installed, else Python).

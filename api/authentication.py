@@ -20,6 +20,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from accounts.services import ApiTokenRefused, api_token_authenticate
+
 if TYPE_CHECKING:
     from accounts.models import ApiToken, User
 
@@ -40,7 +42,6 @@ class HashedTokenAuthentication(BaseAuthentication):
     keyword = KEYWORD
 
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
-        from accounts.services import ApiTokenRefused, api_token_authenticate
 
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():

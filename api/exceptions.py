@@ -23,6 +23,8 @@ from rest_framework.views import set_rollback
 from core.concurrency import StaleVersion
 from core.errors import RETRY_AFTER_SECONDS, database_down
 
+from .concurrency import stale_version_response
+
 
 def validation_error_data(exc: DjangoValidationError) -> dict[str, Any]:
     if hasattr(exc, "error_dict"):
@@ -35,7 +37,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         set_rollback()
         return Response(validation_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):
-        from .concurrency import stale_version_response
 
         set_rollback()
         return stale_version_response(exc, context.get("request"))

@@ -45,6 +45,7 @@ from django.db import connection, transaction  # noqa: E402
 from accounts.models import Organisation, Role, RoleAssignment, User  # noqa: E402
 from cases.models import Case  # noqa: E402
 from core.models import Region  # noqa: E402
+from core.regions import regions_load  # noqa: E402
 from privacy import conf  # noqa: E402
 from privacy.keys import keys_for  # noqa: E402
 from privacy.matching import candidate_queryset, candidates, matches_for, probe_keys  # noqa: E402
@@ -76,7 +77,6 @@ def _person(rng: random.Random) -> tuple[str, dt.date, str]:
 
 
 def _users() -> tuple[Organisation, User, User]:
-    from core.regions import regions_load
 
     if not Region.objects.filter(code="53.71").exists():
         regions_load()

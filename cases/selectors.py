@@ -11,6 +11,7 @@ from django_countries import countries
 
 from access import policy
 from audit.models import AccessLogEntry, ChangeRecord
+from core.models import Region
 from survivors.models import ConsentRecord, Identity
 from survivors.validators import nik_normalise
 
@@ -139,3 +140,16 @@ def intake_summary(case: Case) -> list[tuple[str, str]]:
             text = str(value or "")
         rows.append((str(getattr(field, "verbose_name", name)), text))
     return rows
+
+
+def service_regions(case: Case) -> list[Region]:
+    """Where a survivor may need a service: where the case was identified (where they are now,
+    usually) and their home regency (for reintegration), as kabupaten/kota."""
+    codes = []
+    if case.identification_region_id:
+        codes.append(case.identification_region_id[:5])
+    if case.survivor.origin_regency_id:
+        codes.append(case.survivor.origin_regency_id[:5])
+    codes = list(dict.fromkeys(codes))
+    found = Region.objects.in_bulk(codes)
+    return [found[c] for c in codes if c in found]

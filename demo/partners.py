@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, RoleAssignment, User, time_zone_for_region
 from care.models import OrganisationService, Service
 from cases.models import Case, CaseStatus
+from cases.selectors import service_regions
 from demo.clock import clock_at
 from demo.staff import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, confirmed_device, totp_secret_b32
 from partners.models import PartnerProfile, PartnerRegion
@@ -40,7 +41,6 @@ from referrals.services import (
     referral_start,
     referrals_escalate,
     referrals_expire,
-    service_regions,
 )
 from survivors.models import ConsentRecord
 from survivors.services import ConsentInput, consent_record

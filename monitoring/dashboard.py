@@ -5,6 +5,7 @@ periodic report, so a download holds exactly what the page shows (suppressed cel
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,14 +278,24 @@ def effectiveness_tables(params: Params, *, level: str) -> list[EffectTable]:
 # --- global reference (CTDC, from the releases room) ---------------------------------------------------
 
 
+# The global reference comes from ``releases``, which sits above this room (it publishes through
+# monitoring's disclosure control): it registers its summary here in ReleasesConfig.ready().
+_REFERENCE_SOURCES: list[Callable[[], Any]] = []
+
+
+def reference_source_register(source: Callable[[], Any]) -> Callable[[], Any]:
+    """Register the reader of the national dashboard's global reference (the CTDC summary)."""
+    if source not in _REFERENCE_SOURCES:
+        _REFERENCE_SOURCES.append(source)
+    return source
+
+
 def ctdc_reference() -> list[dict[str, Any]]:
-    """The releases room's CTDC summary, when it exists and holds data; otherwise nothing."""
-    try:  # deferred: releases imports monitoring.disclosure, so a module-level import would be a loop
-        from releases.selectors import ctdc_reference_summary  # type: ignore[import-not-found,unused-ignore]
-    except Exception:  # noqa: BLE001 - the room may not offer it (yet)
+    """The releases room's CTDC summary, when it is registered and holds data; otherwise nothing."""
+    if not _REFERENCE_SOURCES:
         return []
     try:
-        summary = ctdc_reference_summary()
+        summary = _REFERENCE_SOURCES[0]()
     except Exception:  # noqa: BLE001 - a reference must never break the national dashboard
         return []
     if not summary:

@@ -18,9 +18,9 @@ from access import policy
 from access import referrals as referral_access
 from care.services import services_provided_by
 from cases.forms import apply_errors
+from cases.selectors import service_regions
 from core.concurrency import StaleVersion, conflict_shown
 from core.pagination import CappedPaginator
-from referrals.services import service_regions
 
 from . import selectors, services
 from .forms import ProfileForm, SearchForm

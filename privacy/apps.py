@@ -12,8 +12,8 @@ class PrivacyConfig(AppConfig):
         from survivors import linkage
 
         from .indicators import register_indicators
-        from .matching import MATCHING
         from .models import CONFIRMED, LinkageRequest
+        from .registration import MATCHING
 
         privacy_access.register(privacy_access.LinkagePolicy(model=LinkageRequest, confirmed=CONFIRMED))
         linkage.register(MATCHING)

@@ -13,18 +13,19 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.indicators import COUNT, Indicator, register
+from monitoring.indicators.builtin import COHORT, identified
+
+from .selectors import persons_of
+
 
 def persons_identified(params: Any) -> QuerySet[Any]:
-    from monitoring.indicators.builtin import identified
 
-    from .selectors import persons_of
 
     return persons_of(identified(params))
 
 
 def register_indicators() -> None:
-    from monitoring.indicators import COUNT, Indicator, register
-    from monitoring.indicators.builtin import COHORT
 
     register(Indicator(
         code="persons_identified", title=_("Persons identified (a person registered by two organisations counted once)"),

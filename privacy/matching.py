@@ -12,18 +12,18 @@ for a person nobody knows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from access import policy
-from survivors.linkage import DuplicateCheck, IdentityProbe
+from survivors.linkage import IdentityProbe
 from survivors.models import Identity
 from survivors.validators import nik_hash
 
 from . import conf
 from .keys import keys_for
+from .models import LinkageRequest
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,6 @@ def candidate_queryset(*, actor: Any, keys: dict[str, str], exclude_survivor_id:
 
 def matches_for(*, actor: Any, probe: IdentityProbe, exclude_survivor_id: Any = None) -> tuple[list[Match], dict[str, Any] | None]:
     """Every match at or above the threshold, and the in-scope row with the same NIK (if any)."""
-    from .models import LinkageRequest
 
     keys = probe_keys(probe)
     weights, threshold = conf.weights(), conf.threshold()
@@ -113,30 +112,3 @@ def matches_for(*, actor: Any, probe: IdentityProbe, exclude_survivor_id: Any = 
         if value >= threshold:
             found.append(Match(row["survivor_id"], LinkageRequest.Kind.PROBABLE, value, bool(row["in_scope"])))
     return found, same_nik_in_scope
-
-
-class KeyedHashMatching:
-    """The ``survivors.linkage.Linkage`` this room installs."""
-
-    def keys(self, probe: IdentityProbe) -> dict[str, str]:
-        return keys_for(probe)
-
-    def check(self, *, actor: Any, probe: IdentityProbe, exclude_survivor_id: Any = None) -> DuplicateCheck:
-        from .services import linkage_after_registration
-
-        found, same_nik = matches_for(actor=actor, probe=probe, exclude_survivor_id=exclude_survivor_id)
-        if same_nik is not None:
-            # The user is told of a case they may see: logged now (the registration stops here).
-            from audit.models import AccessLogEntry
-            from audit.services import access_log_write
-
-            access_log_write(user=actor, what=AccessLogEntry.What.LINKAGE_MATCH, case_id=same_nik["visible_case"],
-                             survivor_id=same_nik["survivor_id"])
-        return DuplicateCheck(
-            in_scope_case_id=same_nik["visible_case"] if same_nik else None,
-            in_scope_code=same_nik["survivor__code"] if same_nik else "",
-            after_commit=partial(linkage_after_registration, matches=found),
-        )
-
-
-MATCHING = KeyedHashMatching()

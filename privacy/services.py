@@ -22,6 +22,7 @@ from access import privacy as access_privacy
 from accounts.models import Role, User
 from audit.models import AccessLogEntry, ChangeRecord
 from audit.services import access_log_write, history_record, snapshot
+from cases.models import Case
 from core import clock
 from core.notify import in_site_language, link_mail_on_commit
 
@@ -41,7 +42,6 @@ def linkage_after_registration(*, matches: Sequence[Match], survivor_id: Any, ca
 def linkage_matches_record(*, actor: Any, case_id: Any, matches: Sequence[Match]) -> list[LinkageRequest]:
     """Access-log every match; a linkage request for each survivor outside the actor's scope;
     the probing alert when the actor passes the day's limit. Returns the requests created."""
-    from cases.models import Case
 
     if not Case.objects.filter(pk=case_id).exists():
         return []  # the registration was rolled back by a caller's transaction after all

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from care.selectors import delivery_markers as care_markers
 from cases.models import Case, CaseStatus, CaseTeamMember
 from core import clock
 from core.workqueue import WorkItem
@@ -91,8 +90,21 @@ def _follow_up_dates_by_case(case_ids: list[Any]) -> dict[Any, list[dt.date]]:
     return {case_id: sorted(dates) for case_id, dates in found.items()}
 
 
+# The trajectory's markers (services delivered, and later legal stages or placements) come from
+# rooms above this one, registered the same way.
+MarkerReader = Callable[[Any], list[tuple[dt.date, str]]]
+_MARKER_READERS: list[MarkerReader] = []
+
+
+def marker_reader_register(reader: MarkerReader) -> MarkerReader:
+    """Register a reader of a case's dated markers for the trajectory chart (a fixed number of queries)."""
+    if reader not in _MARKER_READERS:
+        _MARKER_READERS.append(reader)
+    return reader
+
+
 def delivery_markers(case_id: Any) -> list[tuple[dt.date, str]]:
-    return sorted(care_markers(case_id))
+    return sorted(marker for reader in _MARKER_READERS for marker in reader(case_id))
 
 
 # --- the schedule --------------------------------------------------------------------------------

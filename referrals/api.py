@@ -22,6 +22,7 @@ from access.policy import Action
 from api.base import CASE_ID, INVALID, NOT_FOUND, SintasAPIView
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
+from interop.htcds import packet_to_htcds
 
 from . import selectors, services
 from .models import Referral
@@ -176,13 +177,7 @@ class ReferralHtcdsView(SintasAPIView):
     @extend_schema(summary="The packet as an HTCDS 2.0 JSON document", parameters=[REFERRAL_ID],
                    responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND})
     def get(self, request: Request, referral_id: str) -> Response:
-        from .views import htcds_available
-
         referral, _side = selectors.referral_get(request.user, referral_id)
-        if not htcds_available():
-            raise Http404
-        from interop.htcds import packet_to_htcds
-
         doc = packet_to_htcds(referral.values())
         _log(request, referral)
         return Response(doc)

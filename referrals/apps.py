@@ -7,6 +7,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("referrals")
 
     def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before room modules load.
         from access import referrals as referral_access
         from core import sections, workqueue
         from survivors.signals import consent_withdrawn

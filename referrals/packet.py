@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from core.choices import (
     AgeBand,
@@ -30,6 +31,7 @@ from core.choices import (
     TraffickingStatus,
     UrgentNeed,
 )
+from core.models import Region
 
 DATA = Path(__file__).resolve().parent / "data" / "packet_templates.json"
 FREE_TEXT_MAX = 2000
@@ -149,7 +151,6 @@ def display_value(key: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        from django.utils.translation import gettext
 
         return gettext("yes") if value else gettext("no")
     if field is not None and field.choices is not None:
@@ -158,12 +159,10 @@ def display_value(key: str, value: Any) -> str:
             return ", ".join(str(labels.get(v, v)) for v in value)
         return str(labels.get(value, value))
     if key == "survivor.origin_regency":
-        from core.models import Region
 
         region = Region.objects.filter(code=value).first()
         return region.name if region else str(value)
     if key == "survivor.nationality":
-        from django_countries import countries
 
         return str(countries.name(value) or value)
     if isinstance(value, list):

@@ -32,18 +32,19 @@ from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
 from care.models import OrganisationService, Service, ServiceDelivery
 from cases.models import Alert, Case, CaseStatus
+from cases.selectors import service_regions
 from cases.services import alert_raise
 from core import clock
-from core.models import Region
 from core.notify import link_mail_on_commit
 from core.validation import Errors
 from core.workdays import is_working_day
 from partners.models import PartnerProfile
 from partners.selectors import serves_region
+from plans.models import Goal
 from survivors.models import ConsentRecord
 
 from . import conf
-from .models import Referral
+from .models import Referral, ReferralRead
 from .packet import FIELDS, FREE_TEXT_MAX, record_value, templates
 
 REASON_MAX = 2000
@@ -96,19 +97,6 @@ class ReferralInput:
     consent_id: Any = None
     basis_reason: str = ""
     goal_id: Any = None
-
-
-def service_regions(case: Case) -> list[Region]:
-    """Where a survivor may need a service: where the case was identified (where they are now,
-    usually) and their home regency (for reintegration), as kabupaten/kota."""
-    codes = []
-    if case.identification_region_id:
-        codes.append(case.identification_region_id[:5])
-    if case.survivor.origin_regency_id:
-        codes.append(case.survivor.origin_regency_id[:5])
-    codes = list(dict.fromkeys(codes))
-    found = Region.objects.in_bulk(codes)
-    return [found[c] for c in codes if c in found]
 
 
 def _tz(case: Case) -> ZoneInfo:
@@ -174,7 +162,6 @@ def referral_send(*, actor: Any, case: Case, data: ReferralInput) -> Referral:
 
     goal = None
     if data.goal_id not in (None, ""):
-        from plans.models import Goal
 
         gid = str(data.goal_id)
         goal = Goal.objects.filter(pk=int(gid), plan__case_id=case.pk).first() if gid.isdigit() else None
@@ -513,7 +500,6 @@ def referrals_check(now: dt.datetime | None = None) -> tuple[int, int]:
 
 
 def mark_read(*, user: Any, referral: Referral) -> None:
-    from .models import ReferralRead
 
     ReferralRead.objects.update_or_create(referral=referral, user=user, defaults={"read_at": clock.now()})
 

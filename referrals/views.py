@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,11 +26,15 @@ from access.policy import Action
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from care.models import Service
+from care.services import services_provided_by
 from cases.forms import apply_errors
+from cases.selectors import service_regions
 from cases.views import case_view
 from core import clock
 from core.pagination import CappedPaginator
+from interop.htcds import packet_to_htcds
 from partners.models import PartnerProfile
+from plans.models import Goal
 
 from . import selectors, services
 from .forms import OutcomeForm, ReasonForm, ReferralForm
@@ -63,17 +68,15 @@ def referral_new(request: HttpRequest, case: Any) -> HttpResponse:
                 .order_by("organisation__name"))
     offered = []
     if profile is not None:
-        from care.services import services_provided_by
 
         offered = services_provided_by(profile.organisation_id)
     form = None
     if profile is not None and service is not None:
-        from plans.models import Goal
 
         goals = list(Goal.objects.filter(plan__case_id=case.pk).exclude(status="dropped").order_by("id"))
         consents = services.consents_covering(case, profile.organisation_id, on=clock.today())
         form = ReferralForm(request.POST if request.method == "POST" else None, template=template,
-                            regions=services.service_regions(case), goals=goals, consents=consents)
+                            regions=service_regions(case), goals=goals, consents=consents)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             data = services.ReferralInput(
@@ -140,14 +143,6 @@ def _log_packet(request: HttpRequest, referral: Referral) -> None:
                      survivor_id=referral.case.survivor_id, request=request)
 
 
-def htcds_available() -> bool:
-    try:
-        from interop import htcds
-    except ImportError:
-        return False
-    return hasattr(htcds, "packet_to_htcds")
-
-
 @login_required
 @never_cache
 def detail(request: HttpRequest, referral_id: Any) -> HttpResponse:
@@ -160,7 +155,6 @@ def detail(request: HttpRequest, referral_id: Any) -> HttpResponse:
         "template": templates().get(referral.template),
         "can_revoke": side == "sender" and referral.is_active and referral_access.may_send(request.user, referral.case),
         "decline_form": ReasonForm(), "revoke_form": ReasonForm(), "outcome_form": OutcomeForm(),
-        "htcds": htcds_available(),
     })
 
 
@@ -169,10 +163,6 @@ def detail(request: HttpRequest, referral_id: Any) -> HttpResponse:
 def packet_htcds(request: HttpRequest, referral_id: Any) -> HttpResponse:
     """The packet as an HTCDS 2.0 JSON document (a download; logged like every opening)."""
     referral, _side = selectors.referral_get(request.user, referral_id)
-    if not htcds_available():
-        raise Http404
-    from interop.htcds import packet_to_htcds
-
     try:
         doc = packet_to_htcds(referral.values())
     except ValidationError as exc:
@@ -200,7 +190,6 @@ def _done(request: HttpRequest, referral: Referral, fn: Any, ok: str, **kwargs: 
 
 
 def _inbox_url() -> str:
-    from django.urls import reverse
 
     return reverse("referrals:inbox")
 

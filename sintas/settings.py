@@ -160,7 +160,7 @@ def _dev_secret(name: str, make: str) -> str:
     path = private_dir(VAR_DIR / "secrets") / name
     if not path.exists():
         if make == "fernet":
-            from cryptography.fernet import Fernet
+            from cryptography.fernet import Fernet  # only when a development key must be made
 
             value = Fernet.generate_key().decode()
         else:

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Role
+from accounts.models import Organisation, Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
+from cases.models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
 from core.choices import CHILD_AGE_BANDS, AgeBand, Channel, Sex, age_band_for
 from core.concurrency import version_bump, version_check
 from core.models import Region
@@ -81,7 +82,6 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
     Returns the new Case. Raises ValidationError (field -> messages) and writes nothing if any
     input is wrong.
     """
-    from cases.models import Case, CaseStatus, CaseStatusChange, CaseTeamMember
 
     if not policy.may_register_survivor(actor):
         raise ValidationError(_("You may not register survivors."))
@@ -157,7 +157,6 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
 
     lead = actor
     if data.lead_caseworker_id and data.lead_caseworker_id != actor.pk:
-        from accounts.models import User
 
         lead = User.objects.filter(
             pk=data.lead_caseworker_id, organisation_id=actor.organisation_id, is_active=True,
@@ -393,7 +392,6 @@ def _consent_validate(case: Any, data: ConsentInput) -> Errors:
     if data.expires_on and data.given_on and data.expires_on <= data.given_on:
         e.add("expires_on", _("The expiry date must be after the date it was given."))
     if data.recipient_organisation_id:
-        from accounts.models import Organisation
 
         if not Organisation.objects.filter(pk=data.recipient_organisation_id, is_active=True).exists():
             e.add("recipient_organisation", _("Choose an organisation from the list."))

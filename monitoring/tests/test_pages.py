@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import login
-from monitoring import exports
+from monitoring import dashboard, exports
 from monitoring.models import MonitoringScope, ReportRequest
 from survivors.models import Identity, Survivor
 
@@ -316,7 +316,6 @@ def test_dashboard_refreshes_stale_figures(frozen: Any, client: Client, world: A
 
 def test_national_dashboard_shows_ctdc_reference_when_offered(client: Client, world: Any, personas: Any,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
     import types
 
     MonitoringScope.objects.create(user=personas.a_me, level="national")
@@ -324,7 +323,7 @@ def test_national_dashboard_shows_ctdc_reference_when_offered(client: Client, wo
     url = reverse("monitoring:dashboard_national")
     fake = types.ModuleType("releases.selectors")
     fake.ctdc_reference_summary = lambda: {"victims in the global dataset": "14,299"}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "releases.selectors", fake)
+    monkeypatch.setattr(dashboard, "_REFERENCE_SOURCES", [lambda: fake.ctdc_reference_summary()])
     html = client.get(url, PERIOD).content.decode()
     assert "Global reference" in html and "14,299" in html and "Counter-Trafficking Data Collaborative" in html
     text = client.get(reverse("monitoring:download_national_csv"), PERIOD).content.decode("utf-8-sig")
@@ -337,7 +336,6 @@ def test_national_dashboard_shows_ctdc_reference_when_offered(client: Client, wo
 
 def test_ctdc_reference_in_the_releases_shape(client: Client, world: Any, personas: Any,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
     import types
 
     from monitoring import disclosure
@@ -350,6 +348,6 @@ def test_ctdc_reference_in_the_releases_shape(client: Client, world: Any, person
     fake.ctdc_reference_summary = lambda: {  # type: ignore[attr-defined]
         "total": 9003, "k": 11, "attribution": "Source: Counter-Trafficking Data Collaborative (CTDC)",
         "tables": {"sex": table}, "source": {"file_name": "x.csv"}}
-    monkeypatch.setitem(sys.modules, "releases.selectors", fake)
+    monkeypatch.setattr(dashboard, "_REFERENCE_SOURCES", [lambda: fake.ctdc_reference_summary()])
     html = client.get(reverse("monitoring:dashboard_national"), PERIOD).content.decode()
     assert "CTDC records by gender" in html and "9003" in html and "<td>3</td>" not in html

@@ -185,10 +185,6 @@ def test_case_file_section_costs_one_query(world: Any, client: Any) -> None:
 
 
 def test_packet_downloads_as_htcds_json(world: Any, client: Any) -> None:
-    from referrals.views import htcds_available
-
-    if not htcds_available():
-        pytest.skip("interop.htcds.packet_to_htcds is not there yet")
     r = send(world, fields=["identity.first_name", "survivor.sex", "referral.health_needs"])
     login(client, world.nurse)
     response = client.get(reverse("referrals:htcds", kwargs={"referral_id": r.pk}))
