@@ -271,6 +271,7 @@ TEMPLATES = [
                 "referrals.context_processors.referrals_nav",
                 "monitoring.context_processors.monitoring_nav",
                 "releases.context_processors.releases_nav",
+                "livelihood.context_processors.livelihood_nav",
             ],
         },
     },
