@@ -73,7 +73,7 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
             services.opportunity_save(actor=publisher, opportunity=None, version=None, values={
                 "kind": "vacancy", "status": "draft" if below else "open", "title": title, "sector": sector,
                 "skills": needed, "region": region, "places_free": rng.randint(1, 10),
-                "employer_name": f"{publisher.organisation.name}", "monthly_wage": wage, "contract_type": "pkwt",
+                "employer_name": str(getattr(publisher.organisation, "name", "")), "monthly_wage": wage, "contract_type": "pkwt",
                 "bpjs_registered": True, "hours_per_week": 40, "accommodation": "none"})
             counts["opportunities"] += 1
             counts["drafts_below_minimum"] += below

@@ -74,12 +74,12 @@ class ProfileSerializer(serializers.Serializer[Any]):
 
 
 class ProfileUpdateSerializer(ProfileSerializer):
-    version = version_input()  # type: ignore[assignment]
+    version = version_input()
 
 
 class FactorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     value = serializers.FloatField()
     weight = serializers.FloatField()
 

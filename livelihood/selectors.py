@@ -91,11 +91,12 @@ def demand_map(region: str) -> dict[tuple[str, str], int]:
             "sector", "source", "period", "openings"):
         if periods.get((row["sector"], row["source"])) == row["period"]:
             key = (here, row["sector"])
-            demand[key] = demand.get(key, 0) + int(row["openings"])
-    for row in (Opportunity.objects.filter(status=OpportunityStatus.OPEN, kind=OpportunityKind.VACANCY,
-                                           region_id=here).values("sector").annotate(n=Sum("places_free"))):
-        key = (here, row["sector"])
-        demand[key] = demand.get(key, 0) + int(row["n"] or 0)
+            demand[key] = demand.get(key, 0) + int(row["openings"] or 0)
+    vacancies = (Opportunity.objects.filter(status=OpportunityStatus.OPEN, kind=OpportunityKind.VACANCY,
+                                            region_id=here).values("sector").annotate(n=Sum("places_free")))
+    for vacancy in vacancies:
+        key = (here, str(vacancy["sector"]))
+        demand[key] = demand.get(key, 0) + int(vacancy["n"] or 0)
     return demand
 
 

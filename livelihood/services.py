@@ -13,7 +13,7 @@ import io
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -85,11 +85,16 @@ def _goal(e: Errors, case: Case, goal_id: Any) -> Any:
         return None
     from plans.models import Goal
 
-    goal = Goal.objects.filter(pk=goal_id if str(goal_id).isdigit() else None, plan__case_id=case.pk,
-                               domain=Domain.ECONOMIC).first()
+    goal = Goal.objects.filter(pk=_pk(goal_id), plan__case_id=case.pk, domain=Domain.ECONOMIC).first()
     if goal is None:
         e.add("goal", _("Choose a goal of this case's plan in the economic domain."))
     return goal
+
+
+def _pk(value: Any) -> int:
+    """A primary key from input; -1 (no row) for anything that is not a whole number."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else -1
 
 
 def _regency(e: Errors, name: str, code: str | None, *, required: bool = False) -> Region | None:
@@ -329,7 +334,7 @@ def opportunity_save(*, actor: Any, opportunity: Opportunity | None, version: in
                                                                       organisation_id=actor.organisation_id)
             submitted = {k: (v.code if isinstance(v, Region) else v) for k, v in values.items()}
             version_check(opportunity, version, submitted=submitted,
-                          current={k: (getattr(opportunity, "region_id") if k == "region" else getattr(opportunity, k))
+                          current={k: (opportunity.region_id if k == "region" else getattr(opportunity, k))
                                    for k in submitted})
             merged = {k: (opportunity.region_id if k == "region" else getattr(opportunity, k))
                       for k in OPPORTUNITY_FIELDS}
@@ -419,7 +424,7 @@ def _check_for_proposal(e: Errors, *, case: Case, terms: decent_work.Terms, chec
     if result.passed:
         return result
     if check_id not in (None, ""):
-        check = DecentWorkCheck.objects.filter(pk=check_id if str(check_id).isdigit() else None, case_id=case.pk,
+        check = DecentWorkCheck.objects.filter(pk=_pk(check_id), case_id=case.pk,
                                                status=CheckStatus.OVERRIDDEN).first()
         if check is not None and check.terms == terms.as_dict():
             return check
@@ -441,7 +446,7 @@ def choice_record(*, actor: Any, case: Case, opportunity_id: Any, note: str, sho
     opportunity = None
     if opportunity_id not in (None, ""):
         opportunity = rules.opportunities_visible_to(actor).filter(
-            pk=opportunity_id if str(opportunity_id).isdigit() else None, status=OpportunityStatus.OPEN).first()
+            pk=_pk(opportunity_id), status=OpportunityStatus.OPEN).first()
         if opportunity is None:
             e.add("opportunity", _("Choose an open opportunity."))
     elif not (note or "").strip():
@@ -471,7 +476,7 @@ def enrolment_create(*, actor: Any, case: Case, opportunity_id: Any, enrolled_on
     _require_edit(actor, case)
     e = Errors()
     opportunity = rules.opportunities_visible_to(actor).filter(
-        pk=opportunity_id if str(opportunity_id or "").isdigit() else None, kind=OpportunityKind.TRAINING,
+        pk=_pk(opportunity_id), kind=OpportunityKind.TRAINING,
         status=OpportunityStatus.OPEN).first()
     if opportunity is None:
         e.add("opportunity", _("Choose an open training programme."))
@@ -488,7 +493,8 @@ def enrolment_create(*, actor: Any, case: Case, opportunity_id: Any, enrolled_on
         if locked.places_free <= 0:
             raise ValidationError({"opportunity": [_("This training programme has no places free.")]})
         Opportunity.objects.filter(pk=locked.pk).update(places_free=F("places_free") - 1)
-        enrolment = Enrolment.objects.create(case=case, opportunity=locked, goal=goal, enrolled_on=enrolled_on,
+        enrolment = Enrolment.objects.create(case=case, opportunity=locked, goal=goal,
+                                             enrolled_on=cast(dt.date, enrolled_on),
                                              recorded_by=actor)
         history_record(actor=actor, instance=enrolment, action=CREATE, case_id=case.pk)
     return enrolment
@@ -573,7 +579,7 @@ def placement_record(*, actor: Any, case: Case, data: PlacementInput) -> Placeme
     opportunity = None
     if data.opportunity_id not in (None, ""):
         opportunity = rules.opportunities_visible_to(actor).filter(
-            pk=data.opportunity_id if str(data.opportunity_id).isdigit() else None,
+            pk=_pk(data.opportunity_id),
             kind=OpportunityKind.VACANCY).first()
         if opportunity is None:
             e.add("opportunity", _("Choose a vacancy."))
@@ -588,8 +594,8 @@ def placement_record(*, actor: Any, case: Case, data: PlacementInput) -> Placeme
             check = _store_check(actor=actor, case=case, opportunity=opportunity, terms=data.terms(), result=checked)
         placement = Placement.objects.create(
             case=case, opportunity=opportunity, goal=goal, employer_name=data.employer_name.strip(),
-            sector=data.sector, region=region, started_on=data.started_on, monthly_wage=data.monthly_wage,
-            hours_per_week=data.hours_per_week, contract_type=data.contract_type, work_check=check, recorded_by=actor,
+            sector=data.sector, region=cast(Region, region), started_on=cast(dt.date, data.started_on),
+            monthly_wage=cast(int, data.monthly_wage), hours_per_week=cast(int, data.hours_per_week), contract_type=data.contract_type, work_check=check, recorded_by=actor,
             recorded_at=clock.now(),
         )
         history_record(actor=actor, instance=placement, action=CREATE, case_id=case.pk)
@@ -635,7 +641,7 @@ def enterprise_record(*, actor: Any, case: Case, business_type: str, sector: str
     support = None
     if support_id not in (None, ""):
         support = rules.opportunities_visible_to(actor).filter(
-            pk=support_id if str(support_id).isdigit() else None, kind=OpportunityKind.ENTERPRISE).first()
+            pk=_pk(support_id), kind=OpportunityKind.ENTERPRISE).first()
         if support is None:
             e.add("support", _("Choose an enterprise support."))
     goal = _goal(e, case, goal_id)
@@ -643,7 +649,7 @@ def enterprise_record(*, actor: Any, case: Case, business_type: str, sector: str
     with transaction.atomic():
         enterprise = Enterprise.objects.create(case=case, goal=goal, business_type=business_type.strip(),
                                                sector=sector, plan=plan or "", support=support,
-                                               support_amount=amount, started_on=started_on,
+                                               support_amount=amount, started_on=cast(dt.date, started_on),
                                                first_sales_on=first_sales_on, recorded_by=actor)
         history_record(actor=actor, instance=enterprise, action=CREATE, case_id=case.pk)
     return enterprise
@@ -712,8 +718,8 @@ def income_follow_up_record(*, actor: Any, case: Case, months_after: Any, record
     e.raise_if_any()
     with transaction.atomic():
         follow_up = IncomeFollowUp.objects.create(
-            case=case, months_after=months, recorded_on=recorded_on, working=bool(working),
-            decent_work=bool(decent_work and working), monthly_income=income, minimum_wage=minimum,
+            case=case, months_after=months, recorded_on=cast(dt.date, recorded_on), working=bool(working),
+            decent_work=bool(decent_work and working), monthly_income=income, minimum_wage=cast(int, minimum),
             band=income_band(income, minimum or 0), debt_change=debt_change, note=note or "", recorded_by=actor,
         )
         history_record(actor=actor, instance=follow_up, action=CREATE, case_id=case.pk)

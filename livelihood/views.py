@@ -6,6 +6,7 @@ tests/walk.py). The case's pages are the case team's only (``access.livelihood``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -49,19 +50,21 @@ REFERRAL_SERVICE = "economic_empowerment"  # the catalogue's entry (care/data/se
 REFERRAL_TEMPLATE = "training"  # the packet template for training providers and employers
 
 
-def livelihood_view(*, edit: bool = False) -> Any:
+View = Callable[..., HttpResponse]
+
+
+def livelihood_view(*, edit: bool = False) -> Callable[[View], View]:
     """Decorator: signed in, not cached, the case fetched through the livelihood rules (404 otherwise)."""
 
-    def decorator(fn: Any) -> Any:
-        @login_required
-        @never_cache
+    def decorator(fn: View) -> View:
         def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
             case = rules.livelihood_case_get(request.user, case_id, edit=edit)
             return fn(request, case, *args, **kwargs)
 
         wrapper.__name__ = fn.__name__
         wrapper.__doc__ = fn.__doc__
-        return wrapper
+        wrapped: View = login_required(never_cache(wrapper))
+        return wrapped
 
     return decorator
 
@@ -116,8 +119,8 @@ def profile_edit(request: HttpRequest, case: Any) -> HttpResponse:
             for s in (profile.skills.all() if profile else [])])
     conflict = None
     if request.method == "POST" and form.is_valid() and work.is_valid() and held.is_valid():
-        work_rows = [r for f in work.forms if (r := f.to_input()) is not None]
-        skill_rows = [r for f in held.forms if (r := f.to_input()) is not None]
+        work_rows = [w for f in work.forms if (w := f.to_input()) is not None]
+        skill_rows = [k for g in held.forms if (k := g.to_input()) is not None]
         try:
             services.profile_save(actor=request.user, case=case, version=form.cleaned_data["version"],
                                   data=form.to_input(work_rows, skill_rows))

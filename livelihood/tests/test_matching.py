@@ -12,7 +12,7 @@ from livelihood.conf import DEFAULT_WEIGHTS
 
 TODAY = dt.date(2026, 3, 11)
 KUPANG, KAB_KUPANG, SURABAYA, JAKARTA = "53.71", "53.01", "35.78", "31.71"
-C, I = "C_Manufacturing", "I_AccommodationAndFoodServiceActivities"
+C, FOOD = "C_Manufacturing", "I_AccommodationAndFoodServiceActivities"
 
 
 def opp(id: int, **kw: Any) -> dict[str, Any]:
@@ -33,8 +33,8 @@ def ids(found: list[matching.Suggestion]) -> list[int]:
 
 
 def test_interest_changes_the_order() -> None:
-    s = survivor(interest_sectors=[I])
-    found = matching.rank(s, [opp(1, sector=C), opp(2, sector=I)], demand={}, today=TODAY)
+    s = survivor(interest_sectors=[FOOD])
+    found = matching.rank(s, [opp(1, sector=C), opp(2, sector=FOOD)], demand={}, today=TODAY)
     assert ids(found) == [2, 1]
 
 
@@ -49,8 +49,8 @@ def test_skill_gap_closed_changes_the_order() -> None:
 
 def test_demand_changes_the_order() -> None:
     s = survivor()
-    demand = {(KUPANG, C): 10, (KUPANG, I): 40}
-    found = matching.rank(s, [opp(1, sector=C), opp(2, sector=I)], demand=demand, today=TODAY)
+    demand = {(KUPANG, C): 10, (KUPANG, FOOD): 40}
+    found = matching.rank(s, [opp(1, sector=C), opp(2, sector=FOOD)], demand=demand, today=TODAY)
     assert ids(found) == [2, 1]
     demand_values = {g.id: next(f.value for f in g.factors if f.code == "demand") for g in found}
     assert demand_values == {1: 0.25, 2: 1.0}
@@ -70,7 +70,7 @@ def test_a_full_score_computed_by_hand() -> None:
     s = survivor(interest_sectors=[C], skills={"sewing": 1}, constraints=["childcare", "hours"])
     o = opp(1, skills=["sewing", "weaving"], region_id=KAB_KUPANG, start_date=TODAY + dt.timedelta(days=120),
             childcare_available=True, hours_per_week=40)
-    demand = {(KUPANG, C): 5, (KUPANG, I): 20}
+    demand = {(KUPANG, C): 5, (KUPANG, FOOD): 20}
     [g] = matching.rank(s, [o], demand=demand, today=TODAY)
     values = {f.code: f.value for f in g.factors}
     # interest 1; skills: has 1 of 2 = .5; gap: both below "good" = 1; demand 5/20 = .25;
@@ -85,8 +85,8 @@ def test_a_full_score_computed_by_hand() -> None:
 
 
 def test_weights_are_configurable(settings: Any) -> None:
-    s = survivor(interest_sectors=[I])
-    options = [opp(1, sector=I, region_id=JAKARTA), opp(2, sector=C, region_id=KUPANG)]
+    s = survivor(interest_sectors=[FOOD])
+    options = [opp(1, sector=FOOD, region_id=JAKARTA), opp(2, sector=C, region_id=KUPANG)]
     assert ids(matching.rank(s, options, demand={}, today=TODAY)) == [1, 2]
     settings.SINTAS_LIVELIHOOD_MATCH_WEIGHTS = {"interest": 0.1, "distance": 10}
     assert ids(matching.rank(s, options, demand={}, today=TODAY)) == [2, 1]
