@@ -66,6 +66,10 @@ def _user(username: str, org: Organisation, role: str) -> User:
 
 
 def setup(n: int) -> tuple[User, Case]:
+    if not Region.objects.filter(code=REGENCY).exists():  # a fresh database: the region codes first
+        from core.regions import regions_load
+
+        regions_load()
     org, _ = Organisation.objects.get_or_create(name=ORG_NAME, defaults={"kind": "training", "region_id": REGENCY,
                                                                          "time_zone": "Asia/Makassar"})
     publisher = _user("bench_lw_publisher", org, Role.LIVELIHOOD_OFFICER)

@@ -102,10 +102,10 @@ def distance_factor(a: str | None, b: str | None) -> float:
     return 0.0
 
 
-def availability_factor(start: dt.date | None, today: dt.date) -> float:
+def availability_factor(start: dt.date | None, today: dt.date, window: tuple[int, int] | None = None) -> float:
     if start is None:
         return 1.0
-    full, none = conf.availability_days()
+    full, none = window or conf.availability_days()
     days = (start - today).days
     if days < 0:  # already started: a late entry is possible only where the provider allows it
         return 0.5
@@ -116,10 +116,14 @@ def availability_factor(start: dt.date | None, today: dt.date) -> float:
     return 1 - (days - full) / (none - full)
 
 
-def constraints_factor(s: Survivor, o: dict[str, Any], distance: float) -> float:
-    relevant = [c for c in s.constraints if c in Constraint.values]
+CONSTRAINT_CODES = frozenset(Constraint.values)
+
+
+def constraints_factor(s: Survivor, o: dict[str, Any], distance: float, *, part_time: int | None = None) -> float:
+    relevant = [c for c in s.constraints if c in CONSTRAINT_CODES]
     if not relevant:
         return 1.0
+    part_time = conf.part_time_hours() if part_time is None else part_time
     met = 0
     for c in relevant:
         if c == Constraint.CHILDCARE:
@@ -130,7 +134,7 @@ def constraints_factor(s: Survivor, o: dict[str, Any], distance: float) -> float
             met += bool(o.get("online")) or distance >= 1.0
         elif c == Constraint.HOURS:
             hours = o.get("hours_per_week")
-            met += bool(o.get("flexible_schedule")) or (hours is not None and hours <= conf.part_time_hours())
+            met += bool(o.get("flexible_schedule")) or (hours is not None and hours <= part_time)
         elif c == Constraint.DOCUMENTS:
             met += not o.get("documents_required", True)
     return met / len(relevant)
@@ -162,40 +166,80 @@ def own_exploitation_flags(s: Survivor, o: dict[str, Any]) -> list[str]:
     return flags
 
 
-def score(s: Survivor, o: dict[str, Any], *, demand: dict[tuple[str, str], int], top_demand: int,
-          today: dt.date, weights: dict[str, float]) -> Suggestion:
-    skills = list(o.get("skills") or [])
-    held = [k for k in skills if s.skills.get(k, 0) >= 1]
-    skills_f = len(held) / len(skills) if skills else 0.0
-    if o.get("kind") == OpportunityKind.VACANCY or not skills:
-        gap_f = 0.0
-    else:
-        gap_f = sum(1 for k in skills if s.skills.get(k, 0) < 2) / len(skills)
-    dist = 1.0 if o.get("online") else distance_factor(s.region, o.get("region_id"))
-    demand_f = (demand.get((s.region[:5], o.get("sector") or ""), 0) / top_demand) if top_demand else 0.0
-    values = {
-        "interest": 1.0 if o.get("sector") in s.interest_sectors else 0.0,
-        "skills": skills_f,
-        "gap": gap_f,
-        "demand": min(1.0, demand_f),
-        "distance": dist,
-        "availability": availability_factor(o.get("start_date"), today),
-        "constraints": constraints_factor(s, o, dist),
-    }
-    factors = [Factor(code, values[code], weights.get(code, 0.0)) for code in FACTOR_LABELS]
-    total_weight = sum(f.weight for f in factors)
-    total = sum(f.contribution for f in factors) / total_weight if total_weight else 0.0
-    return Suggestion(opportunity=o, score=total, factors=factors, flags=own_exploitation_flags(s, o))
+FACTORS = tuple(FACTOR_LABELS)  # the order of the values below
+
+
+class _Scorer:
+    """Everything that does not depend on the opportunity, computed once per ranking: one survivor
+    over 5,000 opportunities is a tight loop (the 300 ms budget, bench/livelihood.py)."""
+
+    def __init__(self, s: Survivor, *, demand: dict[tuple[str, str], int], today: dt.date,
+                 weights: dict[str, float]) -> None:
+        self.s = s
+        self.today = today
+        self.here = s.region[:5]
+        self.interests = frozenset(s.interest_sectors)
+        self.top_demand = max((n for (region, _sector), n in demand.items() if region == self.here), default=0)
+        self.demand = {sector: n for (region, sector), n in demand.items() if region == self.here}
+        self.window = conf.availability_days()
+        self.part_time = conf.part_time_hours()
+        self.weights = tuple(weights.get(code, 0.0) for code in FACTORS)
+        self.total_weight = sum(self.weights)
+
+    def values(self, o: dict[str, Any]) -> tuple[float, ...]:
+        s = self.s
+        skills = o.get("skills") or ()
+        if skills:
+            held = s.skills
+            levels = [held.get(k, 0) for k in skills]
+            n = len(levels)
+            skills_f = (n - levels.count(0)) / n
+            gap_f = 0.0 if o.get("kind") == OpportunityKind.VACANCY else (levels.count(0) + levels.count(1)) / n
+        else:
+            skills_f = gap_f = 0.0
+        dist = 1.0 if o.get("online") else distance_factor(s.region, o.get("region_id"))
+        demand_f = min(1.0, self.demand.get(o.get("sector") or "", 0) / self.top_demand) if self.top_demand else 0.0
+        return (
+            1.0 if o.get("sector") in self.interests else 0.0,
+            skills_f,
+            gap_f,
+            demand_f,
+            dist,
+            availability_factor(o.get("start_date"), self.today, self.window),
+            constraints_factor(s, o, dist, part_time=self.part_time),
+        )
+
+    def total(self, values: tuple[float, ...]) -> float:
+        if not self.total_weight:
+            return 0.0
+        w = self.weights
+        return (values[0] * w[0] + values[1] * w[1] + values[2] * w[2] + values[3] * w[3] + values[4] * w[4]
+                + values[5] * w[5] + values[6] * w[6]) / self.total_weight
+
+    def suggestion(self, o: dict[str, Any], values: tuple[float, ...], total: float) -> Suggestion:
+        factors = [Factor(code, v, w) for code, v, w in zip(FACTORS, values, self.weights, strict=True)]
+        return Suggestion(opportunity=o, score=total, factors=factors, flags=own_exploitation_flags(self.s, o))
+
+
+def score(s: Survivor, o: dict[str, Any], *, demand: dict[tuple[str, str], int], today: dt.date,
+          weights: dict[str, float]) -> Suggestion:
+    """One opportunity's suggestion, with every factor (for a single score; ``rank`` for many)."""
+    scorer = _Scorer(s, demand=demand, today=today, weights=weights)
+    values = scorer.values(o)
+    return scorer.suggestion(o, values, scorer.total(values))
 
 
 def rank(s: Survivor, opportunities: list[dict[str, Any]], *, demand: dict[tuple[str, str], int], today: dt.date,
          weights: dict[str, float] | None = None, limit: int | None = None) -> list[Suggestion]:
-    """The eligible opportunities, best first (ties: earlier start, then id)."""
-    weights = conf.match_weights() if weights is None else weights
-    here = s.region[:5]
-    top_demand = max((n for (region, _sector), n in demand.items() if region == here), default=0)
-    found = [score(s, o, demand=demand, top_demand=top_demand, today=today, weights=weights)
-             for o in opportunities if eligible(s, o)]
+    """The eligible opportunities, best first (ties: earlier start, then id). The factors and the
+    flags are built for the suggestions returned only."""
+    scorer = _Scorer(s, demand=demand, today=today, weights=conf.match_weights() if weights is None else weights)
     far = dt.date.max
-    found.sort(key=lambda g: (-round(g.score, 9), g.opportunity.get("start_date") or far, str(g.id)))
-    return found[:limit] if limit else found
+    scored = []
+    for o in opportunities:
+        if eligible(s, o):
+            values = scorer.values(o)
+            scored.append((-round(scorer.total(values), 9), o.get("start_date") or far, str(o["id"]), values, o))
+    scored.sort(key=lambda row: row[:3])
+    chosen = scored[:limit] if limit else scored
+    return [scorer.suggestion(o, values, -neg) for neg, _start, _id, values, o in chosen]

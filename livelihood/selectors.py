@@ -31,11 +31,15 @@ from .models import (
     Sector,
 )
 
-# The columns matching reads: one query over every open opportunity, no model instances.
-MATCH_COLUMNS = ("id", "kind", "title", "sector", "skills", "region_id", "online", "start_date", "hours_per_week",
+# The columns matching reads: one query over every open opportunity, no join, no model instances;
+# what a suggestion shows besides (title, organisation, the flags' columns) is read for the
+# suggestions returned only, in one more query.
+MATCH_COLUMNS = ("id", "kind", "sector", "skills", "region_id", "online", "start_date", "hours_per_week",
                  "places_free", "min_age", "women_only", "childcare_available", "flexible_schedule",
-                 "documents_required", "employer_name", "abroad", "destination_country", "monthly_wage",
-                 "organisation_id", "organisation__name", "organisation__region_id")
+                 "documents_required")
+SHOW_COLUMNS = ("id", "title", "employer_name", "abroad", "destination_country", "monthly_wage", "organisation_id",
+                "organisation__name", "organisation__region_id")
+
 
 def flag_labels() -> dict[str, str]:
     return {
@@ -67,13 +71,27 @@ def survivor_facts(case: Any, profile: EconomicProfile | None) -> matching.Survi
     )
 
 
-def open_opportunities(user: Any) -> list[dict[str, Any]]:
-    rows = (rules.opportunities_visible_to(user).filter(status=OpportunityStatus.OPEN)
-            .values(*MATCH_COLUMNS))
-    found = []
-    for row in rows:
-        row["organisation_region"] = row.pop("organisation__region_id") or ""
-        found.append(row)
+def open_opportunities(user: Any, facts: matching.Survivor | None = None) -> list[dict[str, Any]]:
+    """Every open opportunity the user may see, as dicts of MATCH_COLUMNS; with ``facts``, only
+    those the survivor is eligible for (places free, sex, age), filtered in the database."""
+    qs = rules.opportunities_visible_to(user).filter(status=OpportunityStatus.OPEN)
+    if facts is not None:
+        qs = qs.filter(places_free__gt=0)
+        if facts.sex != "female":
+            qs = qs.filter(women_only=False)
+        start = matching.AGE_BAND_START.get(facts.age_band)
+        if start is not None:
+            qs = qs.filter(min_age__lte=start)
+    return list(qs.values(*MATCH_COLUMNS))
+
+
+def _with_display(found: list[matching.Suggestion], facts: matching.Survivor) -> list[matching.Suggestion]:
+    shown = {row["id"]: row for row in Opportunity.objects.filter(pk__in=[s.id for s in found]).values(*SHOW_COLUMNS)}
+    for suggestion in found:
+        extra = shown.get(suggestion.id, {})
+        suggestion.opportunity.update(extra)
+        suggestion.opportunity["organisation_region"] = extra.get("organisation__region_id") or ""
+        suggestion.flags = matching.own_exploitation_flags(facts, suggestion.opportunity)
     return found
 
 
@@ -102,10 +120,11 @@ def demand_map(region: str) -> dict[tuple[str, str], int]:
 
 def suggestions_for(user: Any, case: Any, profile: EconomicProfile | None, *,
                     limit: int | None = None) -> list[matching.Suggestion]:
-    """The ranked suggestions for a case (three queries besides the profile's, however many opportunities)."""
+    """The ranked suggestions for a case (four queries besides the profile's, however many opportunities)."""
     facts = survivor_facts(case, profile)
-    return matching.rank(facts, open_opportunities(user), demand=demand_map(facts.region), today=clock.today(),
-                         limit=limit if limit is not None else conf.suggestions_shown())
+    found = matching.rank(facts, open_opportunities(user, facts), demand=demand_map(facts.region),
+                          today=clock.today(), limit=limit if limit is not None else conf.suggestions_shown())
+    return _with_display(found, facts)
 
 
 def shareable_summary(profile: EconomicProfile | None) -> str:
@@ -114,29 +133,32 @@ def shareable_summary(profile: EconomicProfile | None) -> str:
     constraints. Never the work history (it holds the exploitative job), debts, income or health."""
     if profile is None:
         return ""
-    lines = []
+    def line(label: str, value: str) -> None:
+        lines.append("%s: %s" % (label, value))  # noqa: UP031 (gettext calls stay outside f-strings)
+
+    lines: list[str] = []
     if profile.education:
-        lines.append(f"{_('Education')}: {Education(profile.education).label}")
+        line(_("Education"), str(Education(profile.education).label))
     if profile.literacy:
-        lines.append(f"{_('Literacy')}: {Literacy(profile.literacy).label}")
+        line(_("Literacy"), str(Literacy(profile.literacy).label))
     if profile.languages:
-        lines.append(f"{_('Languages')}: {profile.languages}")
-    held = [f"{skills.label(s.skill)} ({s.get_assessed_level_display() if s.assessed_level is not None else s.get_self_level_display()})"  # noqa: E501
-            for s in profile.skills.all()]
+        line(_("Languages"), profile.languages)
+    held = ["%s (%s)" % (skills.label(s.skill), s.get_assessed_level_display() if s.assessed_level is not None  # noqa: UP031
+                         else s.get_self_level_display()) for s in profile.skills.all()]
     if held:
-        lines.append(f"{_('Skills')}: {', '.join(held)}")
+        line(_("Skills"), ", ".join(held))
     if profile.certificates:
-        lines.append(f"{_('Certificates')}: {profile.certificates}")
+        line(_("Certificates"), profile.certificates)
     sectors = [str(Sector(s).label) for s in profile.interest_sectors if s in Sector.values]
     if sectors:
-        lines.append(f"{_('Sectors of interest')}: {', '.join(sectors)}")
+        line(_("Sectors of interest"), ", ".join(sectors))
     if profile.interests_text:
-        lines.append(f"{_('Interests')}: {profile.interests_text}")
+        line(_("Interests"), profile.interests_text)
     if profile.preferred_region_id:
-        lines.append(f"{_('Wants to work in')}: {profile.preferred_region.name}")  # type: ignore[union-attr]
+        line(_("Wants to work in"), profile.preferred_region.name)  # type: ignore[union-attr]
     shared = [str(Constraint(c).label) for c in profile.constraints if c in SHAREABLE_CONSTRAINTS]
     if shared:
-        lines.append(f"{_('Practical constraints')}: {', '.join(shared)}")
+        line(_("Practical constraints"), ", ".join(shared))
     return "\n".join(lines)[:2000]
 
 
