@@ -250,6 +250,7 @@ class ProfileView(SintasAPIView):
 
 
 class SuggestionsView(SintasAPIView):
+    pagination_class = None  # a case's own records: a handful, never paged
     serializer_class = SuggestionSerializer
 
     @extend_schema(summary="Ranked opportunities for the survivor, each with its factors and weights",
@@ -278,6 +279,7 @@ class ChoiceView(SintasAPIView):
 
 
 class EnrolmentListView(SintasAPIView):
+    pagination_class = None  # a case's own records: a handful, never paged
     serializer_classes = {"GET": EnrolmentSerializer, "POST": EnrolmentInputSerializer}
 
     @extend_schema(summary="The case's training enrolments", parameters=[CASE_ID],
@@ -316,6 +318,7 @@ class EnrolmentCompleteView(SintasAPIView):
 
 
 class PlacementListView(SintasAPIView):
+    pagination_class = None  # a case's own records: a handful, never paged
     serializer_classes = {"GET": PlacementSerializer, "POST": PlacementInputSerializer}
 
     @extend_schema(summary="The case's placements", parameters=[CASE_ID],
@@ -339,6 +342,7 @@ class PlacementListView(SintasAPIView):
 
 
 class IncomeListView(SintasAPIView):
+    pagination_class = None  # a case's own records: a handful, never paged
     serializer_class = IncomeSerializer
 
     @extend_schema(summary="The case's income follow-ups", parameters=[CASE_ID],
@@ -367,8 +371,6 @@ class OpportunityListView(SintasAPIView):
     @extend_schema(summary="Open opportunities, and your organisation's own",
                    responses={200: OpportunitySerializer(many=True)})
     def get(self, request: Request) -> Response:
-        if not rules.may_see_opportunities(request.user):
-            return Response([])
         qs = rules.opportunities_visible_to(request.user).select_related("organisation").order_by("-created_at")
         page = self.paginate_queryset(qs)
         if page is not None:
