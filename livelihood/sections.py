@@ -27,11 +27,12 @@ def livelihood_section(request: Any, case: Any) -> CaseSection | None:
 
     row = (Case.objects.filter(pk=case.pk)
            .values("economic_profile__version", "economic_profile__updated_at")
-           .annotate(enrolments=_count(Enrolment), placements=_count(Placement), follow_ups=_count(IncomeFollowUp))
+           .annotate(n_enrolments=_count(Enrolment), n_placements=_count(Placement),
+                     n_follow_ups=_count(IncomeFollowUp))
            .first()) or {}
     profile = {"version": row.get("economic_profile__version") or 0,
                "updated_at": row.get("economic_profile__updated_at")}
-    counts = {k: row.get(k, 0) for k in ("enrolments", "placements", "follow_ups")}
+    counts = {k: row.get(f"n_{k}", 0) for k in ("enrolments", "placements", "follow_ups")}
     return CaseSection(template="livelihood/section.html", order=45,
                        context={"livelihood_profile": profile, "livelihood_counts": counts,
                                 "can_edit_livelihood": rules.may_edit_livelihood(user, case)})
