@@ -215,3 +215,19 @@ def check_get_for_supervisor(user: Any, check_id: Any) -> DecentWorkCheck:
             or not rules.may_view_livelihood(user, check.case) and not rules.may_override_check(user, check.case):
         raise Http404
     return check
+
+
+def risk_screen_hints(case: Any) -> dict[str, str]:
+    """What the livelihood record says for the re-trafficking risk screen (DOMAIN.md section 9: loss
+    of income, debt and debts to recruiters are risk factors), as answers the screen starts from; the
+    caseworker corrects them. Two queries."""
+    from .models import DebtChange, IncomeBand
+
+    hints: dict[str, str] = {}
+    latest = IncomeFollowUp.objects.filter(case_id=case.pk).order_by("-months_after").first()
+    if latest is not None and (not latest.working or latest.band in (IncomeBand.NONE, IncomeBand.BELOW_HALF)
+                               or latest.debt_change == DebtChange.INCREASED):
+        hints["same_community_hardship"] = "yes"
+    if EconomicProfile.objects.filter(case_id=case.pk, debt_to_recruiter=True).exists():
+        hints["trafficker_contact"] = "yes"
+    return hints

@@ -47,3 +47,17 @@ def test_the_work_queue_shows_the_income_follow_up_due(personas: Any, time_machi
                                      debt_change="same")
     assert livelihood_work_for(personas.a_caseworker) == []  # the 6-month visit is not due yet
     assert livelihood_work_for(personas.b_caseworker) == []
+
+
+def test_income_loss_and_recruiter_debt_feed_the_risk_screen(personas: Any) -> None:
+    from livelihood.selectors import risk_screen_hints
+
+    from .test_services import _profile
+
+    case = personas.case_a
+    assert risk_screen_hints(case) == {}
+    services.profile_save(actor=personas.a_caseworker, case=case, version=0, data=_profile(debt_to_recruiter=True))
+    services.income_follow_up_record(actor=personas.a_caseworker, case=case, months_after=3,
+                                     recorded_on=dt.date(2026, 3, 10), working=False, monthly_income=0,
+                                     debt_change="increased")
+    assert risk_screen_hints(case) == {"same_community_hardship": "yes", "trafficker_contact": "yes"}
