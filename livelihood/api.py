@@ -22,7 +22,21 @@ from audit.models import AccessLogEntry
 from audit.services import access_log_write
 
 from . import selectors, services
-from .models import Enrolment, IncomeFollowUp, Opportunity, Placement
+from .models import (
+    Accommodation,
+    ContractType,
+    DebtChange,
+    Enrolment,
+    EnrolmentStatus,
+    IncomeBand,
+    IncomeFollowUp,
+    Opportunity,
+    OpportunityKind,
+    OpportunityStatus,
+    Placement,
+    Sector,
+    SupportType,
+)
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id.")
 OPPORTUNITY_ID = OpenApiParameter("opportunity_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -111,7 +125,14 @@ class ChoiceSerializer(serializers.Serializer[Any]):
 
 
 class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
+    # Plain strings, not enums: the schema's enum names must not collide across rooms and models.
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(OpportunityKind.values))
+    status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(OpportunityStatus.values))
+    sector = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(Sector.values))
+    contract_type = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(ContractType.values))
+    accommodation = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(Accommodation.values))
+    support_type = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(SupportType.values))
 
     class Meta:
         model = Opportunity
@@ -157,6 +178,7 @@ class OpportunityInputSerializer(serializers.Serializer[Any]):
 
 
 class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
+    status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(EnrolmentStatus.values))
     class Meta:
         model = Enrolment
         fields = ["id", "opportunity", "goal", "status", "enrolled_on", "completed_on", "certificate"]
@@ -176,6 +198,8 @@ class CompletionSerializer(serializers.Serializer[Any]):
 
 
 class PlacementSerializer(serializers.ModelSerializer[Placement]):
+    sector = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(Sector.values))
+    contract_type = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(ContractType.values))
     check_status = serializers.CharField(source="work_check.status", read_only=True)
 
     class Meta:
@@ -203,6 +227,8 @@ class PlacementInputSerializer(serializers.Serializer[Any]):
 
 
 class IncomeSerializer(serializers.ModelSerializer[IncomeFollowUp]):
+    band = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(IncomeBand.values))
+    debt_change = serializers.CharField(help_text="One of: " + ", ".join(DebtChange.values))
     class Meta:
         model = IncomeFollowUp
         fields = ["id", "months_after", "recorded_on", "working", "decent_work", "monthly_income", "minimum_wage",
