@@ -75,8 +75,12 @@ def referral_new(request: HttpRequest, case: Any) -> HttpResponse:
 
         goals = list(Goal.objects.filter(plan__case_id=case.pk).exclude(status="dropped").order_by("id"))
         consents = services.consents_covering(case, profile.organisation_id, on=clock.today())
+        # A room that leads here in one step (livelihood) may offer texts for the packet through the
+        # session, never the URL; the sender still sees and chooses everything that is shared.
+        prefill = request.session.pop("referral_prefill", None) if request.method == "GET" else None
         form = ReferralForm(request.POST if request.method == "POST" else None, template=template,
-                            regions=service_regions(case), goals=goals, consents=consents)
+                            regions=service_regions(case), goals=goals, consents=consents,
+                            initial={k: v for k, v in (prefill or {}).items() if str(k).startswith("text_")})
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             data = services.ReferralInput(

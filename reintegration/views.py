@@ -123,9 +123,12 @@ def follow_up_record(request: HttpRequest, case: Any, follow_up_id: Any) -> Http
                 messages.success(request, _("Follow-up recorded."))
                 return redirect("reintegration:follow_up_detail", case_id=case.pk, follow_up_id=follow_up.pk)
     else:
+        from livelihood.selectors import risk_screen_hints  # loss of income and recruiter debts (livelihood)
+
         form = FollowUpRecordForm(initial={
             "done_on": clock.today(),
             risk_field_name(YOUNG): young_answer_for(case.survivor),
+            **{risk_field_name(code): answer for code, answer in risk_screen_hints(case).items()},
         })
     return render(request, "reintegration/follow_up_record.html", {
         "form": form, "case": case, "follow_up": follow_up, "thresholds": conf.risk_thresholds(),

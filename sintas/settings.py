@@ -226,6 +226,7 @@ INSTALLED_APPS = [
     "monitoring",
     "releases",
     "privacy",
+    "livelihood",
     "api",
     "demo",
 ]
@@ -275,6 +276,7 @@ TEMPLATES = [
                 "monitoring.context_processors.monitoring_nav",
                 "releases.context_processors.releases_nav",
                 "privacy.context_processors.privacy_nav",
+                "livelihood.context_processors.livelihood_nav",
             ],
         },
     },

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("releases.urls")),
     path("", include("privacy.urls")),
+    path("", include("livelihood.urls")),
     path("api/v1/", include("sintas.api_urls")),
 ]
 

@@ -23,6 +23,7 @@ from django.urls import get_resolver, reverse
 
 from api.tests.conftest import token_client
 from conftest import Personas, login
+from livelihood.tests import concurrency as lw
 from tests.test_url_walk import iter_patterns
 
 # --- what is not an edit of an existing record, and why ---------------------------------------------------
@@ -56,6 +57,8 @@ NOT_EDITS: dict[str, str] = {
         "api-release-list", "api-release-budget", "api-release-dataset-check", "api-release-detail",
         "api-ctdc-reference", "api-simfoni", "api-schema",
         "privacy:linkage_list", "privacy:linkage_mine", "privacy:linkage_detail", "privacy:probing",
+        "livelihood:case", "livelihood:refer", "livelihood:opportunities", "livelihood:opportunity",
+        "livelihood:provider_enrolments", "livelihood:demand", "api-livelihood-suggestions",
     )},
     **{name: CREATES for name in (
         "cases:register", "cases:guardian_new", "cases:consent_new", "recovery:start", "care:delivery_new",
@@ -64,6 +67,10 @@ NOT_EDITS: dict[str, str] = {
         "accounts:organisation_admin_create", "api-case-list", "api-case-consents", "api-assessment-list",
         "api-case-deliveries", "api-case-applications", "api-case-referrals", "api-case-transfers",
         "api-htcds-import", "api-release-table", "api-release-dataset",
+        "livelihood:choice", "livelihood:enrolment_new", "livelihood:placement_new", "livelihood:enterprise_new",
+        "livelihood:income_new", "livelihood:opportunity_new", "livelihood:demand_import",
+        "api-livelihood-choices", "api-livelihood-enrolments", "api-livelihood-placements", "api-livelihood-income",
+        "api-opportunity-list",
     )},
     **{name: STATE for name in (
         "cases:alert_read", "cases:transition", "cases:consent_withdraw", "plans:submit", "plans:decide",
@@ -77,6 +84,7 @@ NOT_EDITS: dict[str, str] = {
         "api-referral-revoke", "api-transfer-accept", "api-transfer-decline", "api-transfer-cancel",
         # A linkage request is decided once, while it is pending (privacy.services._decidable).
         "privacy:linkage_ignore", "privacy:linkage_referral", "privacy:linkage_transfer",
+        "livelihood:check", "livelihood:enrolment_complete", "api-enrolment-complete",
     )},
     # A consent is amended by recording its next version; superseding one already superseded is refused.
     "cases:consent_amend": APPEND,
@@ -260,6 +268,9 @@ RECORDS: dict[str, Record] = {
     "phase": Record(lambda p: p.a_psychologist, _nothing, _phase_other, _phase_saved, [("recovery", "theirs")]),
     "plan": Record(lambda p: p.a_caseworker, _nothing, _plan_other, _plan_saved, "theirs"),
     "services": Record(lambda p: p.a_admin, _nothing, _services_other, _services_saved, ["legal_aid"]),
+    "economic_profile": Record(lambda p: p.a_caseworker, _nothing, lw.profile_other, lw.profile_saved, "theirs"),
+    "opportunity": Record(lambda p: p.a_livelihood, lw.opportunity, lw.opportunity_other, lw.opportunity_saved,
+                          "theirs"),
 }
 
 
@@ -298,6 +309,9 @@ PAGE_EDITS: dict[str, PageEdit] = {
                                            {"services": ["medical_care"]}),
     "plans:phase": PageEdit("phase", _case_url("plans:phase"), {"phase": "safety_stabilisation", "reason": "mine"}),
     "plans:edit": PageEdit("plan", _case_url("plans:edit"), {"priorities": "mine", "goal_count": "0"}),
+    "livelihood:profile": PageEdit("economic_profile", _case_url("livelihood:profile"), lw.PROFILE_ROWS),
+    "livelihood:opportunity_edit": PageEdit("opportunity", lambda p, o: reverse(
+        "livelihood:opportunity_edit", kwargs={"opportunity_id": o["opportunity"].pk}), {"title": "mine"}),
 }
 
 # Where the discard button of a draft is: on the draft's form.
@@ -382,6 +396,11 @@ API_EDITS: dict[tuple[str, str], ApiEdit] = {
     ("api-case-phase", "post"): ApiEdit("phase", "post", _api_case("phase/"), None,
                                         {"phase": "safety_stabilisation", "reason": "mine"}),
     ("api-case-plan", "put"): ApiEdit("plan", "put", _api_case("plan/"), None, {"priorities": "mine", "goals": []}),
+    ("api-livelihood-profile", "put"): ApiEdit("economic_profile", "put", _api_case("livelihood/profile/"), None,
+                                               {"languages": "mine"}),
+    ("api-opportunity-detail", "patch"): ApiEdit(
+        "opportunity", "patch", lambda p, o: f"/api/v1/livelihood/opportunities/{o['opportunity'].pk}/", None,
+        {"title": "mine"}),
 }
 
 
