@@ -225,6 +225,7 @@ INSTALLED_APPS = [
     "interop",
     "monitoring",
     "releases",
+    "legal",
     "api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("interop.urls")),
     path("", include("monitoring.urls")),
     path("", include("releases.urls")),
+    path("", include("legal.urls")),
     path("api/v1/", include("api.urls")),
 ]
 
