@@ -9,8 +9,10 @@ class LegalConfig(AppConfig):
     def ready(self) -> None:
         from core import sections, workqueue
 
+        from .indicators import register_legal
         from .sections import legal_section
         from .workqueue import legal_work_for
 
         sections.register(legal_section)
         workqueue.register(legal_work_for)
+        register_legal()
