@@ -73,6 +73,9 @@ FIELDS: dict[str, PacketField] = {f.key: f for f in (
     PacketField("referral.languages", _("languages spoken"), "text"),
     PacketField("referral.contact_route", _("how to make contact"), "text"),
     PacketField("referral.notes", _("notes for the partner"), "text"),
+    # From the legal room (legal/packet.py): for the case team and legal officers to send.
+    PacketField("legal.history", _("legal history (proceedings, stages, hearings, LPSK)"), "record"),
+    PacketField("legal.ledger", _("loss ledger and restitution ordered and paid"), "record"),
 )}
 
 
@@ -140,6 +143,10 @@ def record_value(key: str, case: Any) -> Any:
         return survivor.origin_regency_id or ""
     if key.startswith("case."):
         return getattr(case, key.split(".", 1)[1])
+    if key.startswith("legal."):
+        from legal.packet import packet_value
+
+        return packet_value(key, case)
     raise KeyError(key)
 
 

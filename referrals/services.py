@@ -216,6 +216,11 @@ def referral_send(*, actor: Any, case: Case, data: ReferralInput) -> Referral:
             e.add("fields", _("Choose at least one field to share."))
     if any(FIELDS[k].is_identity for k in chosen if k in FIELDS) and not policy.can(actor, Action.VIEW_IDENTITY, case):
         e.add("fields", _("Only the case team may share identity fields."))
+    if any(k.startswith("legal.") for k in chosen):
+        from access.legal import LegalAction, legal_can
+
+        if not legal_can(actor, LegalAction.VIEW, case):
+            e.add("fields", _("Only the case team and legal officers may share legal data."))
     texts: dict[str, str] = {}
     for key in chosen:
         if key in FIELDS and FIELDS[key].is_text:
