@@ -166,3 +166,23 @@ def overview(user: Any, case: Any) -> dict[str, Any]:
 
 def legal_cases(user: Any) -> QuerySet[Any]:
     return legal_cases_visible_to(user)
+
+
+def trajectory_markers(user: Any, case: Any) -> list[tuple[Any, str]]:
+    """Markers of the legal-protection domain for the recovery trajectory: each stage a proceeding
+    reached and each restitution payment received, (date, label), oldest first. Empty for a user
+    who may not see legal data (a supervisor off the team sees the trajectory, not the legal data).
+    Two queries."""
+    if not legal_can(user, LegalAction.VIEW, case):
+        return []
+    from django.utils.translation import gettext as _
+
+    from .models import Stage
+
+    found: list[tuple[Any, str]] = [
+        (on, str(Stage(stage).label)) for on, stage in
+        StageEvent.objects.filter(proceeding__case=case).values_list("on", "stage")]
+    found += [(paid_on, _("restitution payment")) for paid_on in
+              Payment.objects.filter(order__proceeding__case=case, corrects__isnull=True).values_list(
+                  "paid_on", flat=True)]
+    return sorted(found, key=lambda m: m[0])

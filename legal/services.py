@@ -669,3 +669,59 @@ def step_record(*, actor: Any, order: Order, step: str, on: dt.date | None, note
                                                   recorded_at=clock.now())
         history_record(actor=actor, instance=recorded, action=ChangeRecord.Action.CREATE, case_id=case.pk)
     return recorded
+
+
+# --- alerts for passed legal deadlines ---------------------------------------------------------------
+
+ESCALATION_BATCH = 200
+
+
+def legal_clocks_escalate() -> int:
+    """Alert the organisation's legal officers and supervisors, and the lead caseworker, of every
+    legal deadline of an open case that passed unmet, once per deadline (``ClockAlert``). Safe to
+    run as often as wanted and from two workers at once. Returns the number of deadlines alerted."""
+    from django.conf import settings
+    from django.db import IntegrityError
+    from django.utils import translation
+
+    from accounts.models import Role
+    from cases.models import Alert
+    from cases.services import alert_raise
+
+    from .clocks import clocks_for
+    from .models import ClockAlert
+
+    alerted = 0
+    open_cases = (Case.objects.exclude(status=CaseStatus.CLOSED).filter(lead_organisation__is_active=True)
+                  .select_related("lead_caseworker").order_by("pk"))
+    last_pk = None
+    with translation.override(settings.LANGUAGE_CODE):
+        while True:
+            batch = list((open_cases if last_pk is None else open_cases.filter(pk__gt=last_pk))[:ESCALATION_BATCH])
+            if not batch:
+                break
+            last_pk = batch[-1].pk
+            cases = {c.pk: c for c in batch}
+            overdue = [c for c in clocks_for(Case.objects.filter(pk__in=list(cases))) if c.overdue]
+            done = set(ClockAlert.objects.filter(key__in=[c.key for c in overdue]).values_list("key", flat=True))
+            orgs = {cases[c.case_id].lead_organisation_id for c in overdue}
+            people: dict[int, list[Any]] = {}
+            for user in User.objects.filter(organisation_id__in=orgs, is_active=True,
+                                            roles__role__in=[Role.LEGAL_OFFICER, Role.SUPERVISOR]).distinct():
+                people.setdefault(user.organisation_id or 0, []).append(user)
+            for c in overdue:
+                if c.key in done:
+                    continue
+                case = cases[c.case_id]
+                try:
+                    with transaction.atomic():
+                        ClockAlert.objects.create(case=case, key=c.key, raised_at=clock.now())
+                        alert_raise(case=case, recipients=[case.lead_caseworker,
+                                                           *people.get(case.lead_organisation_id, [])],
+                                    kind=Alert.Kind.TIME_LIMIT,
+                                    detail=_("Legal deadline passed: %(title)s (due %(date)s)") % {
+                                        "title": c.title, "date": c.due_on.isoformat()})
+                except IntegrityError:  # another worker alerted it first
+                    continue
+                alerted += 1
+    return alerted

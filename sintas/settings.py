@@ -444,6 +444,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "care-time-limits": {"task": "care.time_limits_escalate", "schedule": env_int("SINTAS_TIME_LIMIT_CHECK_SECONDS", 900)},
     "referrals-check": {"task": "referrals.check_referrals", "schedule": env_int("SINTAS_REFERRAL_CHECK_SECONDS", 900)},
+    "legal-clocks": {"task": "legal.clocks_escalate", "schedule": env_int("SINTAS_LEGAL_CLOCK_CHECK_SECONDS", 900)},
     # the per-case figures the monitoring dashboards read: changed cases, and a nightly full rebuild
     "monitoring-facts": {"task": "monitoring.facts_refresh", "schedule": env_int("SINTAS_FACTS_REFRESH_SECONDS", 600)},
     "monitoring-facts-rebuild": {"task": "monitoring.facts_refresh", "kwargs": {"full": True},

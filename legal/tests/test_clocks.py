@@ -88,3 +88,14 @@ def test_payment_due_overdue_met_and_the_warning_clock(personas: Personas, time_
                             channel="court", proof_reference="KW-2")
     payment = _clock(personas, "payment")
     assert payment.status == clocks.MET and payment.met_on == dt.date(2026, 6, 23)
+
+
+def test_overdue_deadlines_alert_the_legal_officer_supervisor_and_caseworker_once(personas: Personas) -> None:
+    from cases.models import Alert
+
+    to_verdict(personas, served=dt.date(2026, 5, 11))  # payment due 25 May; today 1 June
+    assert services.legal_clocks_escalate() == 1
+    recipients = set(Alert.objects.filter(case=personas.case_a, kind="time_limit").values_list(
+        "recipient__username", flat=True))
+    assert {"a_legal", "a_supervisor", "a_caseworker"} <= recipients and "b_legal" not in recipients
+    assert services.legal_clocks_escalate() == 0

@@ -27,3 +27,15 @@ def test_the_packet_values_name_no_perpetrator(personas: Personas) -> None:
     assert "LP/B/123/III/2026" in history and "45/Pid.Sus/2026/PN Kpg" in history
     assert "visum.pdf" in ledger and "Rp 750.000" in ledger and "Rp 10.000.000" in ledger
     assert "Yohanes" not in history + ledger and "Anis" not in history + ledger
+
+
+def test_trajectory_markers_for_legal_viewers_only(personas: Personas) -> None:
+    from legal.selectors import trajectory_markers
+
+    order = to_verdict(personas)
+    services.payment_record(actor=personas.a_legal, order=order, paid_on=dt.date(2026, 5, 20), amount=1000,
+                            channel="court", proof_reference="KW-1")
+    markers = trajectory_markers(personas.a_caseworker, personas.case_a)
+    assert markers[0][0] == dt.date(2026, 3, 5) and markers[-1] == (dt.date(2026, 5, 20), "pembayaran restitusi")
+    assert len(markers) == 8  # report, investigation, P-21, prosecution, trial, verdict, final; one payment
+    assert trajectory_markers(personas.a_supervisor, personas.case_a) == []
