@@ -112,7 +112,7 @@ def claim_clocks(cases: QuerySet[Any]) -> list[Clock]:
     for f in finals[:500]:
         assert f.served_on is not None
         due = f.served_on + dt.timedelta(days=conf.claim_window_days())
-        met = claimed_on.get(f.proceeding_id) if f.claimed else None  # type: ignore[attr-defined]
+        met = claimed_on.get(f.proceeding_id) if getattr(f, "claimed", False) else None
         clocks.append(Clock(case_id=f.proceeding.case_id, survivor_code=f.proceeding.case.survivor.code,
                             kind="claim_window", key=f"legal:claim:{f.proceeding_id}",
                             title=_("Restitution claim: %(title)s") % {"title": f.proceeding.title},
@@ -144,7 +144,7 @@ def order_clocks(cases: QuerySet[Any]) -> list[Clock]:
     clocks = []
     for o in orders:
         assert o.due_on is not None
-        paid_in_full = o.paid_total >= o.amount  # type: ignore[attr-defined]
+        paid_in_full = getattr(o, "paid_total", 0) >= o.amount
         met = last_paid.get(o.pk) if paid_in_full else None
         code = o.proceeding.case.survivor.code
         status = _status(o.due_on, met, today)

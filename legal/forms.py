@@ -68,6 +68,10 @@ class StageForm(forms.Form):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _display_name(user: Any) -> str:
+    return str(user.display_name)
+
+
 class CompanionFields(forms.Form):
     companion_user = forms.ModelChoiceField(label=_("accompanying person (user)"), queryset=User.objects.none(),
                                             required=False)
@@ -79,7 +83,7 @@ class CompanionFields(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(organisation_id=case.lead_organisation_id, is_active=True).order_by(
             "first_name", "username")
-        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
+        field.label_from_instance = _display_name  # type: ignore[method-assign,assignment]
 
 
 class HearingForm(CompanionFields):

@@ -276,6 +276,7 @@ def hearing_schedule(*, actor: Any, proceeding: Proceeding, at: dt.datetime | No
         e.add("place", _("Enter where the hearing is held."))
     user = _companion(e, proceeding.case, companion_user, companion_name)
     e.raise_if_any()
+    assert at is not None
     with transaction.atomic():
         hearing = Hearing.objects.create(proceeding=proceeding, at=at, place=_clean(place), purpose=_clean(purpose),
                                          companion_user=user, companion_name=_clean(companion_name),
@@ -344,6 +345,7 @@ def lpsk_apply(*, actor: Any, case: Case, applied_on: dt.date | None, requested:
     elif set(wanted) - set(Protection.values):
         e.add("requested", _("Choose from the list."))
     e.raise_if_any()
+    assert applied_on is not None
     with transaction.atomic():
         application = LpskApplication.objects.create(case=case, applied_on=applied_on, requested=wanted,
                                                      recorded_by=actor, recorded_at=clock.now())
@@ -451,6 +453,7 @@ def loss_record(*, actor: Any, case: Case, head: str, description: str, amount: 
     _date(e, "incurred_on", incurred_on)
     types = [_file_check(e, "evidence", upload) for upload in evidence]
     e.raise_if_any()
+    assert value is not None and incurred_on is not None
     with transaction.atomic():
         loss = Loss.objects.create(case=case, head=head, description=_clean(description), amount=value,
                                    incurred_on=incurred_on, recorded_by=actor, recorded_at=clock.now())
@@ -514,6 +517,7 @@ def claim_prepare(*, actor: Any, proceeding: Proceeding, recipient: str, filed_o
     if not parties:
         e.add("__all__", _("Record the perpetrator (or suspect) first: the claim names them."))
     e.raise_if_any()
+    assert filed_on is not None
     with transaction.atomic():
         Proceeding.objects.select_for_update().filter(pk=proceeding.pk).first()
         number = (Claim.objects.filter(proceeding=proceeding).order_by("-number").values_list("number", flat=True)
@@ -553,6 +557,7 @@ def order_record(*, actor: Any, proceeding: Proceeding, party: Party | None, amo
     if not StageEvent.objects.filter(proceeding=proceeding, stage=Stage.VERDICT).exists():
         e.add("amount", _("Record the verdict first."))
     e.raise_if_any()
+    assert party is not None and value is not None
     with transaction.atomic():
         order = Order.objects.create(proceeding=proceeding, party=party, amount=value, recorded_by=actor,
                                      recorded_at=clock.now())
@@ -597,12 +602,13 @@ def payment_record(*, actor: Any, order: Order, paid_on: dt.date | None, amount:
         e.add("paid_on", _("A restitution payment cannot be before the verdict (%(date)s).") % {
             "date": verdict.on.isoformat()})
     e.raise_if_any()
+    assert value is not None and paid_on is not None
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if _proof_taken(locked, reference=reference, digest=digest):
             raise ValidationError({"proof_reference": [_("This proof is already recorded for another payment.")]})
         remaining = locked.amount - order_paid(locked)
-        if value is not None and value > remaining:
+        if value > remaining:
             raise ValidationError({"amount": [_("This is more than is still owed (Rp %(rest)s).") % {
                 "rest": f"{remaining:,.0f}".replace(",", ".")}]})
         payment = Payment.objects.create(
@@ -653,9 +659,10 @@ def step_record(*, actor: Any, order: Order, step: str, on: dt.date | None, note
         e.add("step", _("Choose a step from the list."))
     _date(e, "on", on)
     e.raise_if_any()
+    assert on is not None
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.due_on is None or (on is not None and on <= locked.due_on):
+        if locked.due_on is None or on <= locked.due_on:
             raise ValidationError({"on": [_("Non-payment steps follow the payment due date.")]})
         if order_paid(locked) >= locked.amount:
             raise ValidationError({"step": [_("The restitution is paid in full.")]})

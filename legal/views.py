@@ -19,22 +19,24 @@ from access.legal import LegalAction, legal_can, legal_case_get_for_user
 from audit.models import AccessLogEntry
 from audit.services import access_log_write
 from cases.forms import apply_errors
-from core.concurrency import StaleVersion, conflict_shown
+from core.concurrency import StaleVersion, VersionedForm, conflict_shown
 
 from . import forms as f
 from . import selectors, services
 from .models import Party
 
+View = Callable[..., HttpResponse]
 
-def legal_view(action: str = LegalAction.VIEW) -> Any:
+
+def legal_view(action: str = LegalAction.VIEW) -> Callable[[View], View]:
     """Signed in, never cached, the case fetched through the legal policy (404 otherwise)."""
 
-    def decorator(fn: Any) -> Any:
+    def decorator(fn: View) -> View:
         @login_required
         @never_cache
         def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
             case = legal_case_get_for_user(request.user, case_id, action)
-            return fn(request, case, *args, **kwargs)  # type: ignore[no-any-return]
+            return fn(request, case, *args, **kwargs)
 
         wrapper.__name__ = fn.__name__
         wrapper.__doc__ = fn.__doc__
@@ -62,7 +64,7 @@ def _form_page(request: HttpRequest, case: Any, form: forms.Form, *, title: str,
             try:
                 save(form.cleaned_data)
             except StaleVersion as exc:
-                assert isinstance(form, f.VersionedForm)
+                assert isinstance(form, VersionedForm)
                 conflict = conflict_shown(request, form, exc)
             except services.NotAllowed as exc:
                 messages.error(request, exc.message)

@@ -187,9 +187,10 @@ def test_the_due_date_follows_the_service_of_the_final_judgment(personas: Person
 
 
 def test_the_child_period_and_the_configured_period(personas: Personas, settings: object) -> None:
+    """PP 43/2017 for child victims; PP 7/2018 and the new KUHAP say 30 days for all [verify]."""
     child = to_verdict(personas, child=True)
     assert child.due_on == dt.date(2026, 5, 11) + dt.timedelta(days=30)
-    settings.SINTAS_LEGAL_PAYMENT_DAYS = 30  # type: ignore[attr-defined]  (PP 7/2018, [verify])
+    settings.SINTAS_LEGAL_PAYMENT_DAYS = 30  # type: ignore[attr-defined]
     from legal.models import Party
 
     proceeding = child.proceeding
