@@ -486,6 +486,15 @@ _ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
     "SINTAS_DP_MAX_RELEASE_EPSILON": "str",
     "SINTAS_SIMFONI_ROLES": "list",
     "SINTAS_STATISTICS_WITHOUT_CONSENT": "str",  # "aggregate_only" or "exclude" (survivors/lawful_use.py)
+    # legal (legal/conf.py, docs/legal.md): the [verify] time limits of restitution and LPSK
+    "SINTAS_LEGAL_PAYMENT_DAYS": "int",
+    "SINTAS_LEGAL_PAYMENT_DAYS_CHILD": "int",
+    "SINTAS_LEGAL_WARNING_DAYS": "int",
+    "SINTAS_LEGAL_CLAIM_WINDOW_DAYS": "int",
+    "SINTAS_LEGAL_LPSK_DECISION_DAYS": "int",
+    "SINTAS_LEGAL_COMPANION_WORKING_DAYS": "int",
+    "SINTAS_LEGAL_EVIDENCE_MAX_BYTES": "int",
+    "SINTAS_LEGAL_DUE_DAYS": "int",
 }
 for _name, _kind in _ROOM_SETTINGS_FROM_ENV.items():
     if env_str(_name) is not None:
