@@ -67,9 +67,11 @@ class LossCreateSerializer(serializers.Serializer[Any]):
 
 
 class PaymentSerializer(serializers.ModelSerializer[Payment]):
+    payment_channel = serializers.ChoiceField(source="channel", choices=PaymentChannel.choices, read_only=True)
+
     class Meta:
         model = Payment
-        fields = ["id", "order", "paid_on", "amount", "channel", "proof_reference", "proof_filename", "corrects",
+        fields = ["id", "order", "paid_on", "amount", "payment_channel", "proof_reference", "proof_filename", "corrects",
                   "reason", "recorded_by", "recorded_at"]
         read_only_fields = fields
 
@@ -77,7 +79,7 @@ class PaymentSerializer(serializers.ModelSerializer[Payment]):
 class PaymentCreateSerializer(serializers.Serializer[Any]):
     paid_on = serializers.DateField()
     amount = serializers.DecimalField(max_digits=15, decimal_places=0)
-    channel = serializers.ChoiceField(choices=PaymentChannel.choices)
+    payment_channel = serializers.ChoiceField(choices=PaymentChannel.choices)
     proof_reference = serializers.CharField(max_length=100)
     proof = FileSerializer(required=False)
 
@@ -214,5 +216,6 @@ class OrderPaymentListView(SintasAPIView):
         d = serializer.validated_data
         proof = _upload(d["proof"], "proof") if d.get("proof") else None
         payment = services.payment_record(actor=request.user, order=order, paid_on=d["paid_on"], amount=d["amount"],
-                                          channel=d["channel"], proof_reference=d["proof_reference"], proof=proof)
+                                          channel=d["payment_channel"], proof_reference=d["proof_reference"],
+                                          proof=proof)
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)

@@ -137,10 +137,10 @@ def test_the_api_records_losses_and_payments_through_the_services(personas: Pers
                                           "incurred_on": "2026-03-01"}, format="json")
     assert refused.status_code == 400
     paid = api.post(f"{base}orders/{order.pk}/payments/", {
-        "paid_on": "2026-05-20", "amount": "400000", "channel": "court", "proof_reference": "KW-1"}, format="json")
+        "paid_on": "2026-05-20", "amount": "400000", "payment_channel": "court", "proof_reference": "KW-1"}, format="json")
     assert paid.status_code == 201
     over = api.post(f"{base}orders/{order.pk}/payments/", {
-        "paid_on": "2026-05-20", "amount": "600001", "channel": "court", "proof_reference": "KW-2"}, format="json")
+        "paid_on": "2026-05-20", "amount": "600001", "payment_channel": "court", "proof_reference": "KW-2"}, format="json")
     assert over.status_code == 400
     summary = api.get(base).json()
     assert summary["proceedings"][0]["orders"][0]["remaining"] == "600000"
