@@ -197,6 +197,14 @@ class LpskApplication(models.Model):
     def __str__(self) -> str:
         return f"LPSK {self.case_id} {self.applied_on}"
 
+    @property
+    def requested_labels(self) -> str:
+        return ", ".join(str(Protection(v).label) for v in self.requested if v in Protection.values)
+
+    @property
+    def granted_labels(self) -> str:
+        return ", ".join(str(Protection(v).label) for v in self.granted if v in Protection.values)
+
 
 class LossHead(models.TextChoices):
     """Heads of loss of UU 21/2007 Pasal 48(2) and Perma 1/2022."""

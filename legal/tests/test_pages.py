@@ -158,3 +158,51 @@ def test_work_queue_shows_overdue_payment_to_legal_officer_and_supervisor(person
     supervisor = [i for i in work_items_for(personas.a_supervisor, scope="organisation") if i.kind == "legal_payment"]
     assert supervisor and supervisor[0].url == reverse("cases:detail", kwargs={"case_id": personas.case_a.pk})
     assert not [i for i in work_items_for(personas.b_legal) if i.kind.startswith("legal_")]
+
+
+def test_every_form_opens_and_saves_through_its_service(personas: Personas) -> None:
+    from legal.models import EnforcementStep, Hearing, LpskApplication, Party, Proceeding, StageEvent
+
+    order = to_verdict(personas)
+    proceeding = order.proceeding
+    client = login(Client(), personas.a_legal)
+    loss = services.loss_record(actor=personas.a_caseworker, case=personas.case_a, head="legal",
+                                description="Advokat", amount=1_000_000, incurred_on=dt.date(2026, 3, 3))
+    payment = services.payment_record(actor=personas.a_legal, order=order, paid_on=dt.date(2026, 5, 20),
+                                      amount=1_000_000, channel="court", proof_reference="KW-9")
+    posts: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+        ("legal:proceeding_new", {}, {"title": "Kedua", "survivor_role": "victim"}),
+        ("legal:proceeding_edit", {"proceeding_id": proceeding.pk},
+         {"title": "Diubah", "survivor_role": "victim_witness", "version": proceeding.version}),
+        ("legal:stage_new", {"proceeding_id": proceeding.pk},
+         {"stage": "appeal", "on": "2026-05-30", "institution": "PT Kupang"}),
+        ("legal:hearing_new", {"proceeding_id": proceeding.pk},
+         {"at": "2026-06-10T09:00", "place": "PN Kupang", "companion_user": personas.a_caseworker.pk}),
+        ("legal:party_new", {"proceeding_id": proceeding.pk},
+         {"role": "suspect", "relationship": "agency", "name": "PT Contoh"}),
+        ("legal:lpsk_new", {}, {"applied_on": "2026-05-01", "requested": ["physical", "medical"]}),
+        ("legal:evidence_new", {"loss_id": loss.pk}, {"file": SimpleUploadedFile("a.pdf", PDF)}),
+        ("legal:loss_withdraw", {"loss_id": loss.pk}, {"reason": "dicatat dua kali"}),
+        ("legal:payment_correct", {"payment_id": payment.pk}, {"amount": "-500000", "reason": "salah ketik"}),
+        ("legal:step_new", {"order_id": order.pk}, {"step": "warning", "on": "2026-05-30"}),
+    ]
+    for name, kwargs, data in posts:
+        url = _url(name, personas, **kwargs)
+        assert client.get(url).status_code == 200, name
+        response = client.post(url, data)
+        assert response.status_code == 302, (name, response.content.decode()[-2000:])
+    assert Proceeding.objects.filter(title="Kedua").exists()
+    assert Proceeding.objects.get(pk=proceeding.pk).title == "Diubah"
+    assert StageEvent.objects.filter(stage="appeal").exists() and Party.objects.count() == 2
+    hearing = Hearing.objects.get()
+    assert hearing.companion_user_id == personas.a_caseworker.pk
+    application = LpskApplication.objects.get()
+    response = client.post(_url("legal:lpsk_decide", personas, lpsk_id=application.pk), {
+        "decision": "granted", "decided_on": "2026-05-07", "granted": ["physical"]})
+    assert response.status_code == 302
+    response = client.post(_url("legal:hearing_companion", personas, hearing_id=hearing.pk), {
+        "companion_name": "Ibu Maria (LBH)", "version": hearing.version})
+    assert response.status_code == 302 and Hearing.objects.get().companion_name == "Ibu Maria (LBH)"
+    assert EnforcementStep.objects.count() == 1 and services.order_paid(order) == 500_000
+    html = client.get(_url("legal:overview", personas)).content.decode()
+    assert "perlindungan fisik" in html.lower()
