@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .documents import rupiah
 from .models import ZERO, Hearing, Loss, LpskApplication, Order, Payment, Proceeding, StageEvent
@@ -23,7 +23,7 @@ def _history(case: Any) -> str:
             number = f", {s.case_number}" if s.case_number else ""
             lines.append(f"- {s.get_stage_display()}: {s.on.isoformat()}, {s.institution}{number}")
         for h in Hearing.objects.filter(proceeding=p).order_by("at"):
-            lines.append(f"- sidang {h.at.date().isoformat()}, {h.place}")
+            lines.append(f"- sidang {timezone.localtime(h.at).date().isoformat()}, {h.place}")
     for a in LpskApplication.objects.filter(case=case).order_by("applied_on"):
         decision = f", {a.get_decision_display()} {a.decided_on.isoformat()}" if a.decided_on else ""
         lines.append(f"LPSK {a.applied_on.isoformat()}{decision}")

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -156,7 +157,7 @@ def hearing_companion(request: HttpRequest, case: Any, hearing_id: Any) -> HttpR
                                                  companion_name=d["companion_name"])
 
     return _form_page(request, case, form, title=_("Who accompanies the survivor to the hearing of %(date)s") % {
-        "date": hearing.at.date().isoformat()}, success=_("Accompanying person saved."), save=save)
+        "date": timezone.localtime(hearing.at).date().isoformat()}, success=_("Accompanying person saved."), save=save)
 
 
 @legal_view(LegalAction.EDIT)
