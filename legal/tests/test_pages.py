@@ -206,3 +206,12 @@ def test_every_form_opens_and_saves_through_its_service(personas: Personas) -> N
     assert EnforcementStep.objects.count() == 1 and services.order_paid(order) == 500_000
     html = client.get(_url("legal:overview", personas)).content.decode()
     assert "perlindungan fisik" in html.lower()
+
+
+def test_the_legal_api_routes_are_in_the_openapi_schema(personas: Personas) -> None:
+    response = token_client(personas.a_legal).get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for path in ("/api/v1/cases/{case_id}/legal/", "/api/v1/cases/{case_id}/legal/losses/",
+                 "/api/v1/cases/{case_id}/legal/orders/{order_id}/payments/"):
+        assert path in text, path
