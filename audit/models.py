@@ -104,6 +104,9 @@ class AccessLogEntry(ChainedModel):
         EXPORT = "export", _("export (HTCDS JSON)")
         TRANSFERRED_RECORDS = "transferred_records", _("own records of a transferred case")
         SIMFONI_EXPORT = "simfoni_export", _("export to SIMFONI-PPA")
+        LEGAL_FILE = "legal_file", _("legal protection and restitution")
+        LEGAL_EVIDENCE = "legal_evidence", _("evidence document of a loss or payment")
+        LEGAL_PARTIES = "legal_parties", _("identity of suspects and perpetrators")
         # Not a showing of a case: an API token is a standing key to everything its owner may see.
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")

@@ -49,6 +49,7 @@ from core import clock  # noqa: E402
 from core.models import Region  # noqa: E402
 from livelihood import selectors, services, skills  # noqa: E402
 from livelihood.models import LabourDemand, Opportunity, Sector  # noqa: E402
+from survivors.services import RegistrationInput, survivor_register  # noqa: E402
 
 TARGET_P95_MS = 300.0
 ORG_NAME = "Bench LPK Livelihood"
@@ -104,7 +105,6 @@ def setup(n: int) -> tuple[User, Case]:
             for k, s in enumerate(Sector.values)])
     case = Case.objects.filter(lead_organisation=org).first()
     if case is None:
-        from survivors.services import RegistrationInput, survivor_register
 
         case = survivor_register(actor=worker, data=RegistrationInput(
             full_name="Bench Survivor", sex="female", birth_date=dt.date(1999, 4, 12), nik="",

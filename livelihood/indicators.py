@@ -14,44 +14,43 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.indicators import SHARE, Indicator, cases_in_scope, register
+from plans.models import Goal
+
+from .models import Enrolment, EnrolmentStatus, Enterprise, IncomeBand, IncomeFollowUp, Placement
+
 SOURCE = _("UU 21/2007 Pasal 51 and UU 12/2022 Pasal 70 (economic empowerment); Sintas livelihood record")
 PERIOD = _("cases identified by the end of the period; what happened by then")
 
 
 def _population(params: Any) -> QuerySet[Any]:
-    from monitoring.indicators import cases_in_scope
 
     return cases_in_scope(params).filter(identified_on__lte=params.end)
 
 
 def _has_plan(params: Any) -> Q:
-    from plans.models import Goal
 
     return Q(Exists(Goal.objects.filter(plan__case_id=OuterRef("pk"), domain="economic", created_at__date__lte=params.end)))
 
 
 def _trained(params: Any) -> Q:
-    from .models import Enrolment
 
     return Q(Exists(Enrolment.objects.filter(case_id=OuterRef("pk"), enrolled_on__lte=params.end)))
 
 
 def _certified(params: Any) -> Q:
-    from .models import Enrolment, EnrolmentStatus
 
     return Q(Exists(Enrolment.objects.filter(case_id=OuterRef("pk"), status=EnrolmentStatus.COMPLETED,
                                              completed_on__lte=params.end).exclude(certificate="")))
 
 
 def _placed(params: Any) -> Q:
-    from .models import Placement
 
     return Q(Exists(Placement.objects.filter(case_id=OuterRef("pk"), started_on__lte=params.end)))
 
 
 def _decent_at(months: int) -> Any:
     def numerator(params: Any) -> Q:
-        from .models import IncomeFollowUp
 
         return Q(Exists(IncomeFollowUp.objects.filter(case_id=OuterRef("pk"), months_after=months, working=True,
                                                       decent_work=True, recorded_on__lte=params.end)))
@@ -59,7 +58,6 @@ def _decent_at(months: int) -> Any:
 
 
 def _business_running_12(params: Any) -> Q:
-    from .models import Enterprise
 
     # Started at least 12 months before the end of the period and not closed by then.
     cutoff = params.end - dt.timedelta(days=365)
@@ -68,14 +66,12 @@ def _business_running_12(params: Any) -> Q:
 
 
 def _income_at_minimum(params: Any) -> Q:
-    from .models import IncomeBand, IncomeFollowUp
 
     return Q(Exists(IncomeFollowUp.objects.filter(case_id=OuterRef("pk"), band=IncomeBand.AT_OR_ABOVE,
                                                   recorded_on__lte=params.end)))
 
 
 def register_indicators() -> None:
-    from monitoring.indicators import SHARE, Indicator, register
 
     group = _("Economic empowerment")
     for n, (code, title, numerator) in enumerate((

@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from access import livelihood as rules
+from cases.models import Case
 from core.sections import CaseSection
 
 from .models import Enrolment, IncomeFollowUp, Placement
@@ -23,7 +24,6 @@ def livelihood_section(request: Any, case: Any) -> CaseSection | None:
     user = request.user
     if not rules.may_view_livelihood(user, case):
         return None
-    from cases.models import Case
 
     row = (Case.objects.filter(pk=case.pk)
            .values("economic_profile__version", "economic_profile__updated_at")

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet, Sum
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from access import livelihood as rules
 from core import clock
 from core.choices import Domain
+from plans.models import Goal
 
 from . import conf, matching, skills
 from .models import (
     SHAREABLE_CONSTRAINTS,
     Constraint,
+    DebtChange,
     DecentWorkCheck,
     EconomicProfile,
     Education,
     Enrolment,
     Enterprise,
+    IncomeBand,
     IncomeFollowUp,
     LabourDemand,
     Literacy,
@@ -163,7 +168,6 @@ def shareable_summary(profile: EconomicProfile | None) -> str:
 
 
 def economic_goals(case: Any) -> list[Any]:
-    from plans.models import Goal
 
     return list(Goal.objects.filter(plan__case_id=case.pk, domain=Domain.ECONOMIC).exclude(status="dropped")
                 .order_by("id"))
@@ -191,8 +195,6 @@ def enrolments_for_provider(user: Any) -> QuerySet[Enrolment]:
 
 
 def enrolment_get_for_user(user: Any, enrolment_id: Any) -> Enrolment:
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
 
     try:
         enrolment = Enrolment.objects.select_related("opportunity", "case", "case__survivor").get(pk=enrolment_id)
@@ -204,8 +206,6 @@ def enrolment_get_for_user(user: Any, enrolment_id: Any) -> Enrolment:
 
 
 def check_get_for_supervisor(user: Any, check_id: Any) -> DecentWorkCheck:
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
 
     try:
         check = DecentWorkCheck.objects.select_related("case", "opportunity").get(pk=check_id, case__isnull=False)
@@ -221,7 +221,6 @@ def risk_screen_hints(case: Any) -> dict[str, str]:
     """What the livelihood record says for the re-trafficking risk screen (DOMAIN.md section 9: loss
     of income, debt and debts to recruiters are risk factors), as answers the screen starts from; the
     caseworker corrects them. Two queries."""
-    from .models import DebtChange, IncomeBand
 
     hints: dict[str, str] = {}
     latest = IncomeFollowUp.objects.filter(case_id=case.pk).order_by("-months_after").first()

@@ -29,8 +29,9 @@ from core.choices import Domain
 from core.concurrency import StaleVersion, version_bump, version_check
 from core.models import Region
 from core.validation import Errors
+from plans.models import Goal
 
-from . import decent_work, skills, wages
+from . import conf, decent_work, skills, wages
 from .models import (
     Accommodation,
     CheckStatus,
@@ -83,7 +84,6 @@ def _goal(e: Errors, case: Case, goal_id: Any) -> Any:
     """A livelihood goal is a plan goal in the economic domain (no second mechanism)."""
     if goal_id in (None, ""):
         return None
-    from plans.models import Goal
 
     goal = Goal.objects.filter(pk=_pk(goal_id), plan__case_id=case.pk, domain=Domain.ECONOMIC).first()
     if goal is None:
@@ -690,7 +690,6 @@ def income_follow_up_record(*, actor: Any, case: Case, months_after: Any, record
                             working: bool, monthly_income: Any, debt_change: str, decent_work: bool = False,
                             note: str = "") -> IncomeFollowUp:
     """Income at a follow-up visit, banded against the minimum wage where the survivor lives."""
-    from . import conf
 
     _require_edit(actor, case)
     e = Errors()

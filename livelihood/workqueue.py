@@ -3,6 +3,7 @@ or a business start) and not yet recorded. Three queries whatever the caseload."
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -26,7 +27,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    import calendar
 
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 

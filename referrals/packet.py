@@ -32,6 +32,7 @@ from core.choices import (
     UrgentNeed,
 )
 from core.models import Region
+from legal.packet import packet_value
 
 DATA = Path(__file__).resolve().parent / "data" / "packet_templates.json"
 FREE_TEXT_MAX = 2000
@@ -75,6 +76,9 @@ FIELDS: dict[str, PacketField] = {f.key: f for f in (
     PacketField("referral.languages", _("languages spoken"), "text"),
     PacketField("referral.contact_route", _("how to make contact"), "text"),
     PacketField("referral.notes", _("notes for the partner"), "text"),
+    # From the legal room (legal/packet.py): for the case team and legal officers to send.
+    PacketField("legal.history", _("legal history (proceedings, stages, hearings, LPSK)"), "record"),
+    PacketField("legal.ledger", _("loss ledger and restitution ordered and paid"), "record"),
 )}
 
 
@@ -142,6 +146,8 @@ def record_value(key: str, case: Any) -> Any:
         return survivor.origin_regency_id or ""
     if key.startswith("case."):
         return getattr(case, key.split(".", 1)[1])
+    if key.startswith("legal."):
+        return packet_value(key, case)
     raise KeyError(key)
 
 

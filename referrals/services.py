@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access import referrals as referral_access
+from access.legal import LegalAction, legal_can
 from access.policy import Action
 from accounts.models import CASE_ROLES, Organisation, Role, User
 from audit.models import ChangeRecord
@@ -180,6 +181,9 @@ def referral_send(*, actor: Any, case: Case, data: ReferralInput) -> Referral:
             e.add("fields", _("Choose at least one field to share."))
     if any(FIELDS[k].is_identity for k in chosen if k in FIELDS) and not policy.can(actor, Action.VIEW_IDENTITY, case):
         e.add("fields", _("Only the case team may share identity fields."))
+    if any(k.startswith("legal.") for k in chosen):
+        if not legal_can(actor, LegalAction.VIEW, case):
+            e.add("fields", _("Only the case team and legal officers may share legal data."))
     texts: dict[str, str] = {}
     for key in chosen:
         if key in FIELDS and FIELDS[key].is_text:

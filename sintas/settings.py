@@ -227,6 +227,7 @@ INSTALLED_APPS = [
     "releases",
     "privacy",
     "livelihood",
+    "legal",
     "api",
     "demo",
 ]
@@ -450,6 +451,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "care-time-limits": {"task": "care.time_limits_escalate", "schedule": env_int("SINTAS_TIME_LIMIT_CHECK_SECONDS", 900)},
     "referrals-check": {"task": "referrals.check_referrals", "schedule": env_int("SINTAS_REFERRAL_CHECK_SECONDS", 900)},
+    "legal-clocks": {"task": "legal.clocks_escalate", "schedule": env_int("SINTAS_LEGAL_CLOCK_CHECK_SECONDS", 900)},
     # the per-case figures the monitoring dashboards read: changed cases, and a nightly full rebuild
     "monitoring-facts": {"task": "monitoring.facts_refresh", "schedule": env_int("SINTAS_FACTS_REFRESH_SECONDS", 600)},
     "monitoring-facts-rebuild": {"task": "monitoring.facts_refresh", "kwargs": {"full": True},
@@ -491,6 +493,15 @@ _ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
     "SINTAS_DP_MAX_RELEASE_EPSILON": "str",
     "SINTAS_SIMFONI_ROLES": "list",
     "SINTAS_STATISTICS_WITHOUT_CONSENT": "str",  # "aggregate_only" or "exclude" (survivors/lawful_use.py)
+    # legal (legal/conf.py, docs/legal.md): the [verify] time limits of restitution and LPSK
+    "SINTAS_LEGAL_PAYMENT_DAYS": "int",
+    "SINTAS_LEGAL_PAYMENT_DAYS_CHILD": "int",
+    "SINTAS_LEGAL_WARNING_DAYS": "int",
+    "SINTAS_LEGAL_CLAIM_WINDOW_DAYS": "int",
+    "SINTAS_LEGAL_LPSK_DECISION_DAYS": "int",
+    "SINTAS_LEGAL_COMPANION_WORKING_DAYS": "int",
+    "SINTAS_LEGAL_EVIDENCE_MAX_BYTES": "int",
+    "SINTAS_LEGAL_DUE_DAYS": "int",
 }
 for _name, _kind in _ROOM_SETTINGS_FROM_ENV.items():
     if env_str(_name) is not None:

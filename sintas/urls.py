@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("releases.urls")),
     path("", include("privacy.urls")),
     path("", include("livelihood.urls")),
+    path("", include("legal.urls")),
     path("api/v1/", include("sintas.api_urls")),
 ]
 

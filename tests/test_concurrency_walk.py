@@ -94,6 +94,16 @@ NOT_EDITS: dict[str, str] = {
         "accounts:password_change", "accounts:user_password_reset", "accounts:token_revoke",
         "accounts:organisation_token_revoke",
     )},
+    # The legal room (legal/): stages, losses, evidence, claims, payments and steps are appended, a
+    # payment is corrected by a new entry; only a proceeding and a hearing's companion are edited.
+    **{name: READS for name in ("legal:overview", "legal:evidence", "legal:claim_pdf", "legal:payment_proof",
+                                "api-case-legal")},
+    **{name: CREATES for name in ("legal:proceeding_new", "legal:stage_new", "legal:hearing_new", "legal:party_new",
+                                  "legal:lpsk_new", "legal:loss_new", "legal:evidence_new", "legal:claim_new",
+                                  "legal:order_new", "legal:payment_new", "legal:step_new", "api-case-legal-losses",
+                                  "api-legal-order-payments")},
+    **{name: STATE for name in ("legal:lpsk_decide", "legal:loss_withdraw")},
+    "legal:payment_correct": APPEND,
 }
 
 
@@ -257,6 +267,45 @@ def _plan_saved(p: Personas, o: dict[str, Any]) -> Any:
     return Plan.objects.get(case=p.case_a).priorities
 
 
+def _proceeding(p: Personas) -> dict[str, Any]:
+    from legal.services import proceeding_open
+
+    return {"proceeding": proceeding_open(actor=p.a_legal, case=p.case_a, values={"title": "first"})}
+
+
+def _proceeding_other(p: Personas, o: dict[str, Any]) -> None:
+    from legal.services import proceeding_update
+
+    proceeding_update(actor=p.a_caseworker, proceeding=o["proceeding"], values={"title": "theirs"}, version=None)
+
+
+def _proceeding_saved(p: Personas, o: dict[str, Any]) -> Any:
+    from legal.models import Proceeding
+
+    return Proceeding.objects.get(pk=o["proceeding"].pk).title
+
+
+def _hearing(p: Personas) -> dict[str, Any]:
+    from legal.services import hearing_schedule
+
+    proceeding = _proceeding(p)["proceeding"]
+    return {"hearing": hearing_schedule(actor=p.a_legal, proceeding=proceeding, place="PN Kupang",
+                                        at=dt.datetime(2026, 3, 20, 1, 0, tzinfo=dt.UTC))}
+
+
+def _hearing_other(p: Personas, o: dict[str, Any]) -> None:
+    from legal.services import hearing_companion_assign
+
+    hearing_companion_assign(actor=p.a_caseworker, hearing=o["hearing"], companion_user=None, companion_name="theirs",
+                             version=None)
+
+
+def _hearing_saved(p: Personas, o: dict[str, Any]) -> Any:
+    from legal.models import Hearing
+
+    return Hearing.objects.get(pk=o["hearing"].pk).companion_name
+
+
 RECORDS: dict[str, Record] = {
     "intake": Record(lambda p: p.a_caseworker, _nothing, _intake_other, _intake_saved, "theirs"),
     "identity": Record(lambda p: p.a_caseworker, _nothing, _identity_other, _identity_saved, "theirs"),
@@ -271,6 +320,8 @@ RECORDS: dict[str, Record] = {
     "economic_profile": Record(lambda p: p.a_caseworker, _nothing, lw.profile_other, lw.profile_saved, "theirs"),
     "opportunity": Record(lambda p: p.a_livelihood, lw.opportunity, lw.opportunity_other, lw.opportunity_saved,
                           "theirs"),
+    "proceeding": Record(lambda p: p.a_legal, _proceeding, _proceeding_other, _proceeding_saved, "theirs"),
+    "hearing": Record(lambda p: p.a_legal, _hearing, _hearing_other, _hearing_saved, "theirs"),
 }
 
 
@@ -312,6 +363,10 @@ PAGE_EDITS: dict[str, PageEdit] = {
     "livelihood:profile": PageEdit("economic_profile", _case_url("livelihood:profile"), lw.PROFILE_ROWS),
     "livelihood:opportunity_edit": PageEdit("opportunity", lambda p, o: reverse(
         "livelihood:opportunity_edit", kwargs={"opportunity_id": o["opportunity"].pk}), {"title": "mine"}),
+    "legal:proceeding_edit": PageEdit("proceeding", lambda p, o: reverse("legal:proceeding_edit", kwargs={
+        "case_id": p.case_a.pk, "proceeding_id": o["proceeding"].pk}), {"title": "mine"}),
+    "legal:hearing_companion": PageEdit("hearing", lambda p, o: reverse("legal:hearing_companion", kwargs={
+        "case_id": p.case_a.pk, "hearing_id": o["hearing"].pk}), {"companion_name": "mine"}),
 }
 
 # Where the discard button of a draft is: on the draft's form.

@@ -1,0 +1,60 @@
+"""The legal indicators in the monitoring registry, against hand-computed values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from conftest import Personas
+from legal import services
+from legal.indicators import restitution_amounts
+from monitoring import indicators
+from monitoring.facts import facts_refresh
+from monitoring.indicators import Params, compute
+
+from .conftest import PDF, to_verdict
+
+
+@pytest.fixture
+def k1(settings: Any) -> None:
+    settings.SINTAS_DISCLOSURE_K_INTERNAL = 1
+
+
+def test_legal_indicators(personas: Personas, k1: None) -> None:
+    order = to_verdict(personas, amount=30_000_000, served=dt.date(2026, 5, 11))  # report 5 Mar, verdict 4 May
+    services.payment_record(actor=personas.a_legal, order=order, paid_on=dt.date(2026, 5, 20), amount=12_000_000,
+                            channel="court", proof_reference="KW-1")
+    services.loss_record(actor=personas.a_caseworker, case=personas.case_a, head="medical", description="Visum",
+                         amount=750_000, incurred_on=dt.date(2026, 3, 3),
+                         evidence=[services.Upload(name="v.pdf", content=PDF)])
+    services.claim_prepare(actor=personas.a_legal, proceeding=order.proceeding, recipient="lpsk",
+                           filed_on=dt.date(2026, 5, 20))
+    services.lpsk_apply(actor=personas.a_legal, case=personas.case_a, applied_on=dt.date(2026, 5, 1),
+                        requested=["restitution"])
+    facts_refresh()
+    params = Params(start=dt.date(2026, 1, 1), end=dt.date(2026, 5, 31), organisation_id=personas.org_a.pk)
+
+    def headline(code: str) -> Any:
+        return compute(indicators.get(code), params).headline
+
+    assert headline("legal_police_report") == 1
+    assert headline("legal_trial") == 1
+    assert headline("legal_verdict") == 1
+    assert headline("legal_investigation_to_verdict") == 100.0
+    assert headline("legal_days_report_to_verdict") == 60.0  # 5 March to 4 May
+    assert headline("legal_restitution_claimed") == 1
+    assert headline("legal_restitution_ordered") == 1
+    assert headline("legal_restitution_paid") == 0.0  # 12 of 30 million
+    assert headline("legal_lpsk_applications") == 1
+    assert headline("legal_lpsk_decided") == 0.0
+    other = Params(start=dt.date(2026, 1, 1), end=dt.date(2026, 5, 31), organisation_id=personas.org_b.pk)
+    assert compute(indicators.get("legal_verdict"), other).headline == 0
+    services.payment_record(actor=personas.a_legal, order=order, paid_on=dt.date(2026, 5, 25), amount=18_000_000,
+                            channel="court", proof_reference="KW-2")
+    assert headline("legal_restitution_paid") == 100.0
+    amounts = restitution_amounts(organisation_id=personas.org_a.pk, start=params.start, end=dt.date(2026, 5, 21))
+    assert amounts["ordered"] == Decimal(30_000_000) and amounts["paid"] == Decimal(12_000_000)
+    assert amounts["share"] == pytest.approx(0.4)
