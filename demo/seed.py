@@ -19,14 +19,20 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from cases.models import Case, CaseStatus
 from demo import bulk, monitoring, partners, releases, story, transfers
+from demo import legal as legal_demo
+from demo import livelihood as livelihood_demo
 from demo.draws import DEFAULT_BATCH, name_pools, survivor_factory
 from demo.recovery import organisation_services_ensure
 from demo.staff import DemoAccount, organisations_and_users
+from legal.models import Proceeding
+from livelihood.models import Opportunity
 from survivors.models import Survivor
 
 Progress = Callable[[str], None]
@@ -34,8 +40,36 @@ RoomSeeder = Callable[..., list[DemoAccount]]
 
 # The rooms' demo data, after the survivors and their recovery data (each idempotent, each returns
 # the demo accounts it made so ``make demo`` prints them).
+def _open_demo_cases(orgs: dict[str, Any], *, seed_value: int, share: float) -> list[Case]:
+    """A reproducible share of the demo organisations' open cases, with their lead caseworker."""
+    cases = list(Case.objects.filter(lead_organisation__in=list(orgs.values()), lead_caseworker__isnull=False)
+                 .exclude(status=CaseStatus.CLOSED).select_related("lead_caseworker", "survivor").order_by("pk"))
+    rng = random.Random(seed_value)  # noqa: S311 - synthetic data, reproducible on purpose
+    return [case for case in cases if rng.random() < share]
+
+
+def _livelihood_seed(orgs: dict[str, Any], *, seed_value: int, **_: Any) -> list[DemoAccount]:
+    """Opportunities, profiles, enrolments, placements and incomes (demo.livelihood), once."""
+    if not Opportunity.objects.filter(organisation__in=list(orgs.values())).exists():
+        livelihood_demo.seed(rng=random.Random(seed_value + 13),  # noqa: S311 - synthetic data
+                             cases=_open_demo_cases(orgs, seed_value=seed_value + 13, share=0.4),
+                             organisations=list(orgs.values()))
+    return []
+
+
+def _legal_seed(orgs: dict[str, Any], *, seed_value: int, **_: Any) -> list[DemoAccount]:
+    """Proceedings at every stage, losses, claims, orders and payments (demo.legal), once."""
+    if not Proceeding.objects.filter(case__lead_organisation__in=list(orgs.values())).exists():
+        legal_demo.seed(rng=random.Random(seed_value + 17),  # noqa: S311 - synthetic data
+                        cases=_open_demo_cases(orgs, seed_value=seed_value + 17, share=0.3),
+                        organisations=list(orgs.values()))
+    return []
+
+
 ROOM_SEEDERS: tuple[RoomSeeder, ...] = (partners.seed_demo, transfers.seed_demo, monitoring.seed_demo,
                                         releases.seed_demo)
+# Written through the services for a share of the cases: the demo's, never the benchmark's volumes.
+DEMO_ONLY_SEEDERS: tuple[RoomSeeder, ...] = (_livelihood_seed, _legal_seed)
 
 
 @dataclass
@@ -88,7 +122,7 @@ def seed(n_survivors: int, *, seed_value: int = 42, batch_size: int = DEFAULT_BA
             recovery_cases = told.recovery_cases
             refused, refusals = told.refused, told.refusals
         if recovery:
-            for seeder in ROOM_SEEDERS:
+            for seeder in ROOM_SEEDERS + (() if bulk_insert else DEMO_ONLY_SEEDERS):
                 accounts.extend(seeder(orgs, seed_value=seed_value, batch_size=batch_size, progress=progress))
     return SeedResult(
         organisations=len(orgs), users=len(accounts), survivors_before=before, survivors_added=to_add,
