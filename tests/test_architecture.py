@@ -7,6 +7,7 @@ The layers themselves are import-linter contracts (``[tool.importlinter]`` in py
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,8 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _packages() -> list[str]:
-    import tomllib
-
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     return list(config["tool"]["importlinter"]["root_packages"])
 
@@ -115,3 +114,11 @@ def _deferred_imports_without_reason() -> list[str]:
 
 def test_an_import_inside_a_function_says_why() -> None:
     assert _deferred_imports_without_reason() == []
+
+
+def test_every_room_with_tests_is_in_the_suite() -> None:
+    """A room's tests run in `make test` only if pytest's testpaths name the room."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    testpaths = set(config["tool"]["pytest"]["ini_options"]["testpaths"])
+    with_tests = {package for package in _packages() if (ROOT / package / "tests").is_dir()}
+    assert with_tests - testpaths == set()
