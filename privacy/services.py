@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,10 +207,8 @@ def working_days_after(day: dt.date, days: int) -> dt.date:
 
 def _emergency_case(*, code: str, nik: str) -> Case | None:
     """The most recently opened case of the survivor with this code or NIK (its keyed hash), if any."""
-    if code:
-        survivor_ids = Survivor.objects.filter(code=code).values("pk")
-    else:
-        survivor_ids = Identity.objects.filter(nik_hash=nik_hash(nik)).values("survivor_id")
+    survivor_ids: QuerySet[Any, Any] = (Survivor.objects.filter(code=code).values("pk") if code else
+                                        Identity.objects.filter(nik_hash=nik_hash(nik)).values("survivor_id"))
     return (Case.objects.filter(survivor_id__in=survivor_ids).select_related("survivor")
             .order_by("-opened_at").first())
 
@@ -297,8 +296,8 @@ def emergency_review(*, actor: Any, grant: EmergencyGrant, decision: str, note: 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = (access_privacy.emergency_uses_to_review(actor).select_for_update(of=("self",))
-                  .filter(pk=grant.pk).first())
+        locked: EmergencyGrant | None = (access_privacy.emergency_uses_to_review(actor)
+                                         .select_for_update(of=("self",)).filter(pk=grant.pk).first())
         if locked is None:
             raise ValidationError(_("You may not review this use."))
         if locked.review != EmergencyGrant.Review.PENDING:

@@ -57,7 +57,7 @@ NOT_EDITS: dict[str, str] = {
         "api-release-list", "api-release-budget", "api-release-dataset-check", "api-release-detail",
         "api-ctdc-reference", "api-simfoni", "api-schema",
         "privacy:linkage_list", "privacy:linkage_mine", "privacy:linkage_detail", "privacy:probing",
-        "privacy:emergency_list", "privacy:emergency_detail",
+        "privacy:emergency_list", "privacy:emergency_detail", "api-linkage-list", "api-linkage-detail",
         "livelihood:case", "livelihood:refer", "livelihood:opportunities", "livelihood:opportunity",
         "livelihood:provider_enrolments", "livelihood:demand", "api-livelihood-suggestions",
     )},
@@ -87,7 +87,7 @@ NOT_EDITS: dict[str, str] = {
         # A linkage request is decided once, while it is pending (privacy.services._decidable).
         "privacy:linkage_ignore", "privacy:linkage_referral", "privacy:linkage_transfer",
         # An emergency use is reviewed once, while pending (privacy.services.emergency_review).
-        "privacy:emergency_review",
+        "privacy:emergency_review", "api-linkage-decide",
         "livelihood:check", "livelihood:enrolment_complete", "api-enrolment-complete",
     )},
     # A consent is amended by recording its next version; superseding one already superseded is refused.
