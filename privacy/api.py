@@ -41,7 +41,7 @@ class LinkageSerializer(serializers.ModelSerializer[LinkageRequest]):
         return services.linkage_next_step_url(obj) if obj.is_confirmed else ""
 
 
-class DecisionSerializer(serializers.Serializer[Any]):
+class LinkageDecisionSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=["ignore", "referral", "transfer"],
                                        help_text="ignore (the requester never learns of it), or the route the "
                                                  "supervisor will propose: referral or transfer.")
@@ -81,16 +81,16 @@ class LinkageDetailView(SintasAPIView):
 
 
 class LinkageDecideView(SintasAPIView):
-    serializer_class = DecisionSerializer
+    serializer_class = LinkageDecisionSerializer
 
     @extend_schema(summary="Decide a pending linkage request: ignore it, or propose a referral or a transfer",
                    description="Once only, while pending. A referral or a transfer is then proposed through its "
                                "own flow (`next_step`), with the survivor's consent.",
-                   parameters=[LINKAGE_ID], request=DecisionSerializer,
+                   parameters=[LINKAGE_ID], request=LinkageDecisionSerializer,
                    responses={200: LinkageSerializer, 400: INVALID, 404: NOT_FOUND})
     def post(self, request: Request, linkage_id: str) -> Response:
         linkage = access_privacy.linkage_request_get_for_user(request.user, linkage_id)
-        s = DecisionSerializer(data=request.data)
+        s = LinkageDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
         if d["decision"] == "ignore":

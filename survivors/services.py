@@ -29,6 +29,7 @@ from .selectors import consent_is_superseded
 from .signals import consent_withdrawn
 from .validators import nik_check_consistent, nik_hash, nik_normalise, nik_parse, photo_validate
 
+
 class DuplicateRegistration(ValidationError):
     """Invalid input that includes a same-NIK survivor whose case the actor may see: ``case_id``
     names that case, so the page and the API can link to it (never raised for a case outside the
