@@ -17,11 +17,16 @@ The rules (docs/privacy.md explains why):
 - The work queues' organisation-wide scope is for supervisors.
 - The people who may be added to a case team: active, of the lead organisation, holding a case role.
 - Anything outside a user's scope is **404**, never 403, so its existence does not leak.
+- **Break-the-glass** (docs/privacy.md): a live emergency grant lets one user *view* one case outside
+  their scope (``EMERGENCY_ACTIONS``: the case file and its identity, read-only) until it expires.
+  Only this module decides what a grant allows: never an edit, never a team change, never outside a
+  read-only request. The grants themselves are facts the privacy room keeps; it registers a reader
+  of them (``emergency_grants_register``), so ``access`` imports no room.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
@@ -41,6 +46,44 @@ class Action:
     EDIT_IDENTITY = "edit_identity"
     MANAGE_TEAM = "manage_team"
     VIEW_ACCESS_LOG = "view_access_log"
+
+
+EMERGENCY_ACTIONS = frozenset({Action.VIEW, Action.VIEW_IDENTITY})
+
+
+class EmergencyGrants(Protocol):
+    """What the privacy room tells the policy about emergency grants (``privacy.emergency``)."""
+
+    def claimed(self, user: Any, case_id: Any) -> bool:
+        """Without a query: whether the current request is a read-only one that may carry a grant
+        of ``user`` for ``case_id`` (false outside a request, in an API call or any write)."""
+
+    def granted(self, user: Any, case: Case) -> bool:
+        """Whether a grant of ``user`` for ``case`` is live now (not expired, not ended)."""
+
+    def seen(self, user: Any, case: Case, action: str) -> None:
+        """The case was opened under a grant: the access log's emergency entry."""
+
+
+_emergency: list[EmergencyGrants] = []
+
+
+def emergency_grants_register(grants: EmergencyGrants) -> None:
+    _emergency[:] = [grants]
+
+
+def _emergency_claimed(user: Any, case_id: Any) -> bool:
+    return bool(_emergency) and _emergency[0].claimed(user, case_id)
+
+
+def emergency_granted(user: Any, case: Case) -> bool:
+    """Whether ``user`` views ``case`` under a live emergency grant in this request (cached on the case)."""
+    if not may_work_on_cases(user):
+        return False
+    cache: dict[int, bool] = case.__dict__.setdefault("_emergency_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = _emergency_claimed(user, case.pk) and _emergency[0].granted(user, case)
+    return cache[user.pk]
 
 
 def may_work_on_cases(user: Any) -> bool:
@@ -90,8 +133,14 @@ def is_supervisor_of(user: Any, case: Case) -> bool:
 
 
 def can(user: Any, action: str, case: Case) -> bool:
-    if not may_work_on_cases(user) or user.organisation_id != case.lead_organisation_id:
+    if not may_work_on_cases(user):
         return False
+    if user.organisation_id == case.lead_organisation_id and _can_in_scope(user, action, case):
+        return True
+    return action in EMERGENCY_ACTIONS and emergency_granted(user, case)
+
+
+def _can_in_scope(user: Any, action: str, case: Case) -> bool:
     team = is_on_team(user, case)
     supervisor = is_supervisor_of(user, case)
     if action == Action.VIEW:
@@ -111,16 +160,18 @@ def can(user: Any, action: str, case: Case) -> bool:
 
 def case_get_for_user(user: Any, case_id: Any, action: str = Action.VIEW) -> Case:
     """The case, if this user may do ``action`` to it; otherwise 404 (never 403)."""
+    qs = Case.objects.select_related("survivor", "lead_organisation", "lead_caseworker")
     try:
-        case = (
-            Case.objects.select_related("survivor", "lead_organisation", "lead_caseworker")
-            .filter(lead_organisation_id=getattr(user, "organisation_id", None))
-            .get(pk=case_id)
-        )
+        claimed = _emergency_claimed(user, case_id)
+        if not claimed:  # no grant in play: the organisation's cases only, as always
+            qs = qs.filter(lead_organisation_id=getattr(user, "organisation_id", None))
+        case = qs.get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:  # incl. a malformed UUID
         raise Http404 from exc
     if not can(user, action, case):
         raise Http404
+    if case.__dict__.get("_emergency_cache", {}).get(user.pk):
+        _emergency[0].seen(user, case, action)
     _attach_regions(case)
     return case
 

@@ -7,6 +7,11 @@
   a transfer (an ignored or undecided request shows nothing, so nothing confirms that a person is
   known elsewhere), and only while they may still see their own case.
 - Probing alerts are for platform administrators.
+- **Break-the-glass** (what a grant allows is decided in ``access.policy``): any user with case work
+  may ask for emergency access to a case outside their scope. A use is reviewed (accepted or
+  reported) by the supervisors of the case's lead organisation while it still leads the case; the
+  user who opened it sees their own uses; platform administrators see the list of every use (who,
+  which organisations, when, why, the review), never the case. Anyone else gets 404.
 
 The privacy room registers a ``LinkagePolicy`` with its model in ``PrivacyConfig.ready()``, so no
 access module imports a room.
@@ -56,7 +61,40 @@ class LinkagePolicy:
         )
 
 
+class EmergencyPolicy:
+    def __init__(self, *, model: Any) -> None:
+        self.model = model  # privacy.models.EmergencyGrant
+
+    def uses_to_review(self, user: Any) -> QuerySet[Any]:
+        if not policy.is_supervisor(user):
+            return self.model.objects.none()  # type: ignore[no-any-return]
+        return self.model.objects.filter(  # type: ignore[no-any-return]
+            lead_organisation_id=user.organisation_id, case__lead_organisation_id=user.organisation_id,
+        )
+
+    def uses_visible_to(self, user: Any) -> QuerySet[Any]:
+        if may_see_probing_alerts(user):
+            return self.model.objects.all()  # type: ignore[no-any-return]
+        if not policy.may_work_on_cases(user):
+            return self.model.objects.none()  # type: ignore[no-any-return]
+        return self.uses_to_review(user) | self.model.objects.filter(user_id=user.pk)  # type: ignore[no-any-return]
+
+    def use_get_for_user(self, user: Any, grant_id: Any) -> Any:
+        """A use's page: its reviewers and the user who opened it (not the platform administrators,
+        who have the list)."""
+        if not policy.may_work_on_cases(user):
+            raise Http404
+        qs = self.uses_to_review(user) | self.model.objects.filter(user_id=user.pk)
+        try:
+            return qs.select_related("case__survivor", "user", "organisation", "lead_organisation",
+                                     "reviewed_by").get(pk=grant_id)
+        except (self.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+            raise Http404 from exc
+
+
 slot: PolicySlot[LinkagePolicy] = PolicySlot("privacy")
+emergency_slot: PolicySlot[EmergencyPolicy] = PolicySlot("privacy (break-the-glass)")
+emergency_register = emergency_slot.register
 register = slot.register
 
 
@@ -79,3 +117,24 @@ def linkage_outcomes_visible_to(user: Any) -> QuerySet[Any]:
 
 def may_see_probing_alerts(user: Any) -> bool:
     return accounts.may_manage_organisations(user)  # the platform administrators
+
+
+def may_open_emergency(user: Any) -> bool:
+    """Who may ask for emergency access: anyone with case work (the case must be outside their scope)."""
+    return policy.may_work_on_cases(user)
+
+
+def may_review_emergency(user: Any, grant: Any) -> bool:
+    return emergency_slot.get().uses_to_review(user).filter(pk=grant.pk).exists()
+
+
+def emergency_uses_to_review(user: Any) -> QuerySet[Any]:
+    return emergency_slot.get().uses_to_review(user)
+
+
+def emergency_uses_visible_to(user: Any) -> QuerySet[Any]:
+    return emergency_slot.get().uses_visible_to(user)
+
+
+def emergency_use_get_for_user(user: Any, grant_id: Any) -> Any:
+    return emergency_slot.get().use_get_for_user(user, grant_id)

@@ -112,6 +112,10 @@ class AccessLogEntry(ChainedModel):
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         # A registration or identity change matched this survivor (privacy room): who looked for whom.
         LINKAGE_MATCH = "linkage_match", _("identity matched at registration")
+        # Break-the-glass (privacy room): a search by survivor code or NIK with a reason (matched
+        # or not), and every showing of a case opened under an emergency grant.
+        EMERGENCY_SEARCH = "emergency_search", _("emergency access: search by code or NIK")
+        EMERGENCY_VIEW = "emergency_view", _("emergency access: case shown")
 
     at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     user = models.ForeignKey(

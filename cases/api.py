@@ -174,6 +174,9 @@ class CaseListView(SintasAPIView):
 
     @extend_schema(
         summary="Register a survivor and open their case",
+        description="A NIK already registered in a case you may see answers 400 with the message under `nik` "
+                    "and that case's id under `duplicate_case` (a list of one id). A match outside your scope "
+                    "changes nothing in the answer.",
         request=RegistrationSerializer,
         responses={201: CaseSerializer, 400: INVALID, 403: OpenApiResponse(description="Your role does not register survivors.")},
     )
@@ -210,15 +213,21 @@ class CaseListView(SintasAPIView):
         return Response(CaseSerializer(_case_for_output(case)).data, status=status.HTTP_201_CREATED)
 
 
+DUPLICATE_CASE = "duplicate_case"  # the error key naming a same-NIK case in the user's own scope
+
+
 def _registration_errors(exc: DjangoValidationError) -> DjangoValidationError:
     """The registration form names its guardian fields guardian_name and guardian_relationship;
-    in the API they belong to the nested ``guardian`` object."""
+    in the API they belong to the nested ``guardian`` object. A same-NIK case in the user's own scope
+    is named under ``duplicate_case``."""
     if not hasattr(exc, "error_dict"):
         return exc
     renamed: dict[str, list[str]] = {}
     for name, messages in exc.message_dict.items():
         key = "guardian" if name in {"guardian_name", "guardian_relationship"} else name
         renamed.setdefault(key, []).extend(messages)
+    if getattr(exc, "case_id", None) is not None:  # survivors.services.DuplicateRegistration: in scope only
+        renamed[DUPLICATE_CASE] = [str(exc.case_id)]  # type: ignore[attr-defined]
     return DjangoValidationError(renamed)
 
 

@@ -181,6 +181,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if not policy.may_register_survivor(request.user):
         raise Http404
     form = RegistrationForm(request.POST or None, request.FILES or None)
+    duplicate_case_id = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         guardian = None
@@ -201,11 +202,13 @@ def register(request: HttpRequest) -> HttpResponse:
             case = survivor_services.survivor_register(actor=request.user, data=data)
         except ValidationError as exc:
             apply_errors(form, exc)
+            # A same-NIK case in the user's own scope: link to it (survivors.services.DuplicateRegistration).
+            duplicate_case_id = getattr(exc, "case_id", None)
         else:
             messages.success(request, _("Survivor registered with code %(code)s. Now complete the intake.")
                              % {"code": case.survivor.code})
             return redirect("cases:intake", case_id=case.pk)
-    return render(request, "cases/register.html", {"form": form})
+    return render(request, "cases/register.html", {"form": form, "duplicate_case_id": duplicate_case_id})
 
 
 @case_view(Action.VIEW)

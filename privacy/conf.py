@@ -49,3 +49,17 @@ def max_candidates() -> int:
 
 def probe_limit() -> int:
     return int(getattr(settings, "SINTAS_LINKAGE_PROBE_LIMIT", 5))
+
+
+# Break-the-glass (docs/privacy.md, "Break-the-glass"), [verify] with the data protection officer:
+# - ``SINTAS_EMERGENCY_ACCESS_HOURS`` (default 3): how long an emergency grant lasts.
+# - ``SINTAS_EMERGENCY_REVIEW_WORKING_DAYS`` (default 3): the working days (core/workdays.py) a
+#   supervisor of the lead organisation has to review each use.
+
+
+def emergency_access_hours() -> float:
+    return float(getattr(settings, "SINTAS_EMERGENCY_ACCESS_HOURS", 3))
+
+
+def emergency_review_working_days() -> int:
+    return int(getattr(settings, "SINTAS_EMERGENCY_REVIEW_WORKING_DAYS", 3))

@@ -86,3 +86,46 @@ class ProbingAlert(models.Model):
 
     def __str__(self) -> str:
         return f"probing {self.user_id} {self.day}"
+
+
+class EmergencyGrant(models.Model):
+    """Break-the-glass: one user may view one case outside their scope, read-only, until
+    ``expires_at`` (docs/privacy.md). What a grant allows is decided by ``access.policy`` alone;
+    this row is the fact it reads. Each use is reviewed by a supervisor of the lead organisation
+    (accepted or reported) by ``review_due``."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        ACCEPTED = "accepted", _("accepted")
+        REPORTED = "reported", _("reported as misuse")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("opened by"))
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("organisation of the user"))
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    lead_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("lead organisation"))
+    reason = models.TextField(_("reason"), max_length=1000)
+    created_at = models.DateTimeField(_("opened"), default=clock.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires"))
+    review_due = models.DateField(_("review due"))
+    review = models.CharField(_("review"), max_length=10, choices=Review.choices, default=Review.PENDING,
+                              db_index=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("emergency access")
+        indexes = [models.Index(fields=["user", "case", "expires_at"]),
+                   models.Index(fields=["lead_organisation", "review", "review_due"])]
+
+    def __str__(self) -> str:
+        return f"emergency {self.pk}"
+
+    def is_live(self) -> bool:
+        return self.expires_at > clock.now()

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from access import privacy as access_privacy
 
-from .models import CONFIRMED, LinkageRequest, ProbingAlert
+from .models import CONFIRMED, EmergencyGrant, LinkageRequest, ProbingAlert
 
 
 def linkage_requests_for(user: Any, *, code: str = "", status: str = "") -> QuerySet[LinkageRequest]:
@@ -47,3 +47,14 @@ def persons_of(cases: QuerySet[Any], *, case: str = "pk") -> QuerySet[Any]:
         matched_case_id__in=cases.values(case),
     )
     return cases.exclude(Exists(duplicate_of_counted))
+
+
+def emergency_uses_for(user: Any, *, review: str = "") -> QuerySet[EmergencyGrant]:
+    """The uses of emergency access a user may list: a supervisor's to review, their own, or (for
+    platform administrators) all; newest first."""
+    qs = access_privacy.emergency_uses_visible_to(user).select_related(
+        "user", "organisation", "lead_organisation", "reviewed_by",
+    )
+    if review in EmergencyGrant.Review.values:
+        qs = qs.filter(review=review)
+    return qs.order_by("-created_at", "pk")

@@ -15,3 +15,11 @@ urlpatterns = [
     path("privacy/linkage/<uuid:linkage_id>/transfer/", views.linkage_propose_transfer, name="linkage_transfer"),
     path("privacy/probing/", views.probing, name="probing"),
 ]
+
+# Break-the-glass (privacy/emergency.py). URL keyword: grant_id (privacy/tests/walk.py).
+urlpatterns += [
+    path("privacy/emergency/", views.emergency_open, name="emergency_open"),
+    path("privacy/emergency/uses/", views.emergency_list, name="emergency_list"),
+    path("privacy/emergency/<uuid:grant_id>/", views.emergency_detail, name="emergency_detail"),
+    path("privacy/emergency/<uuid:grant_id>/review/", views.emergency_review, name="emergency_review"),
+]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("releases.api_urls")),
     path("", include("livelihood.api_urls")),
     path("", include("legal.api_urls")),
+    path("", include("privacy.api_urls")),
     # The OpenAPI schema: for signed-in, two-factor-verified users only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsVerifiedUser]), name="api-schema"),
 ]

@@ -251,6 +251,8 @@ MIDDLEWARE = [
     "accounts.middleware.OrganisationTimezoneMiddleware",
     # Jobs that must not change the answer (privacy: what a registration matched) run after the response.
     "privacy.after_response.AfterResponseMiddleware",
+    # Break-the-glass: the access policy asks whether this request is a read-only one (privacy/emergency.py).
+    "privacy.emergency.EmergencyRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout into the locked-out page.
@@ -277,6 +279,7 @@ TEMPLATES = [
                 "monitoring.context_processors.monitoring_nav",
                 "releases.context_processors.releases_nav",
                 "privacy.context_processors.privacy_nav",
+                "privacy.context_processors.emergency_banner",
                 "livelihood.context_processors.livelihood_nav",
             ],
         },
@@ -493,6 +496,9 @@ _ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
     "SINTAS_DP_MAX_RELEASE_EPSILON": "str",
     "SINTAS_SIMFONI_ROLES": "list",
     "SINTAS_STATISTICS_WITHOUT_CONSENT": "str",  # "aggregate_only" or "exclude" (survivors/lawful_use.py)
+    # privacy: break-the-glass (privacy/conf.py, docs/privacy.md)
+    "SINTAS_EMERGENCY_ACCESS_HOURS": "int",
+    "SINTAS_EMERGENCY_REVIEW_WORKING_DAYS": "int",
     # legal (legal/conf.py, docs/legal.md): the [verify] time limits of restitution and LPSK
     "SINTAS_LEGAL_PAYMENT_DAYS": "int",
     "SINTAS_LEGAL_PAYMENT_DAYS_CHILD": "int",

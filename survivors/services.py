@@ -29,6 +29,17 @@ from .selectors import consent_is_superseded
 from .signals import consent_withdrawn
 from .validators import nik_check_consistent, nik_hash, nik_normalise, nik_parse, photo_validate
 
+
+class DuplicateRegistration(ValidationError):
+    """Invalid input that includes a same-NIK survivor whose case the actor may see: ``case_id``
+    names that case, so the page and the API can link to it (never raised for a case outside the
+    actor's scope, which changes nothing in the answer)."""
+
+    def __init__(self, errors: dict[str, list[str]], *, case_id: Any) -> None:
+        super().__init__(errors)
+        self.case_id = case_id
+
+
 # Crockford's base32 without look-alikes: a code can be read over the phone.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -167,6 +178,8 @@ def survivor_register(*, actor: Any, data: RegistrationInput) -> Any:
     elif not actor.has_role(Role.CASEWORKER):
         e.add("lead_caseworker", _("Choose the lead caseworker."))
 
+    if e.errors and duplicate.in_scope_case_id is not None:
+        raise DuplicateRegistration(e.errors, case_id=duplicate.in_scope_case_id)
     e.raise_if_any()
 
     with transaction.atomic():

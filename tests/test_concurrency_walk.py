@@ -57,10 +57,12 @@ NOT_EDITS: dict[str, str] = {
         "api-release-list", "api-release-budget", "api-release-dataset-check", "api-release-detail",
         "api-ctdc-reference", "api-simfoni", "api-schema",
         "privacy:linkage_list", "privacy:linkage_mine", "privacy:linkage_detail", "privacy:probing",
+        "privacy:emergency_list", "privacy:emergency_detail", "api-linkage-list", "api-linkage-detail",
         "livelihood:case", "livelihood:refer", "livelihood:opportunities", "livelihood:opportunity",
         "livelihood:provider_enrolments", "livelihood:demand", "api-livelihood-suggestions",
     )},
     **{name: CREATES for name in (
+        "privacy:emergency_open",
         "cases:register", "cases:guardian_new", "cases:consent_new", "recovery:start", "care:delivery_new",
         "care:application_new", "referrals:new", "transfers:propose", "interop:import", "releases:table_new",
         "releases:dataset", "accounts:user_create", "accounts:organisation_create",
@@ -84,6 +86,8 @@ NOT_EDITS: dict[str, str] = {
         "api-referral-revoke", "api-transfer-accept", "api-transfer-decline", "api-transfer-cancel",
         # A linkage request is decided once, while it is pending (privacy.services._decidable).
         "privacy:linkage_ignore", "privacy:linkage_referral", "privacy:linkage_transfer",
+        # An emergency use is reviewed once, while pending (privacy.services.emergency_review).
+        "privacy:emergency_review", "api-linkage-decide",
         "livelihood:check", "livelihood:enrolment_complete", "api-enrolment-complete",
     )},
     # A consent is amended by recording its next version; superseding one already superseded is refused.

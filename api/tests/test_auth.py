@@ -172,5 +172,6 @@ def test_schema_is_valid_and_covers_every_room() -> None:
         "/api/v1/cases/{case_id}/transfers/", "/api/v1/transfers/{transfer_id}/accept/",
         "/api/v1/interop/htcds/import/", "/api/v1/monitoring/dashboard/", "/api/v1/monitoring/indicators/",
         "/api/v1/releases/tables/", "/api/v1/releases/budget/", "/api/v1/simfoni/", "/api/v1/ctdc/reference/",
+        "/api/v1/linkage/", "/api/v1/linkage/{linkage_id}/", "/api/v1/linkage/{linkage_id}/decide/",
     ):
         assert path in paths, path
