@@ -188,17 +188,19 @@ def case_records(case: Any) -> dict[str, Any]:
 
 
 def enrolments_for_provider(user: Any) -> QuerySet[Enrolment]:
-    """Enrolments in the user's organisation's programmes (the provider records completion)."""
+    """Enrolments in the user's organisation's programmes (the provider records completion), of the
+    survivors referred to it or enrolled directly with consent only (access.livelihood)."""
     if not rules.may_publish(user):
         return Enrolment.objects.none()
     return (Enrolment.objects.filter(opportunity__organisation_id=user.organisation_id)
-            .select_related("opportunity", "case__survivor"))
+            .filter(rules.provider_basis_q()).select_related("opportunity", "case__survivor"))
 
 
 def enrolment_get_for_user(user: Any, enrolment_id: Any) -> Enrolment:
 
     try:
-        enrolment = Enrolment.objects.select_related("opportunity", "case", "case__survivor").get(pk=enrolment_id)
+        enrolment = Enrolment.objects.select_related("opportunity", "case", "case__survivor",
+                                                     "direct_consent").get(pk=enrolment_id)
     except (Enrolment.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
     if not rules.may_record_completion(user, enrolment):
