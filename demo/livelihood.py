@@ -31,7 +31,7 @@ from cases.selectors import service_regions
 from core import clock
 from demo.clock import clock_at
 from demo.staff import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, confirmed_device, totp_secret_b32
-from livelihood import selectors, services, skills
+from livelihood import matching, selectors, services, skills
 from livelihood.conf import DATA, follow_up_months
 from livelihood.models import Sector
 from partners.models import PartnerProfile
@@ -115,9 +115,13 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
         actor = case.lead_caseworker
         if actor is None or not case.is_open:
             continue
-        # Work or a business started up to 20 months back (after the case was identified); the
-        # profile and the choice a little before; a training enrolment in the last weeks.
-        started = max(case.identified_on + dt.timedelta(days=14), today - dt.timedelta(days=rng.randint(0, 610)))
+        if matching.AGE_BAND_START.get(case.survivor.age_band, 18) < 18:
+            continue  # a child's economic support is schooling (the plan's education goals), not this room
+        # Work or a business started one to four months after the case was identified (or up to
+        # 20 months back for a case identified long ago); the profile and the choice a little
+        # before; a training enrolment in the last weeks.
+        started = max(case.identified_on + dt.timedelta(days=rng.randint(30, 120)),
+                      today - dt.timedelta(days=rng.randint(400, 610)))
         profiled = max(case.identified_on, min(started, today) - dt.timedelta(days=10))
         with clock_at(_moment(case, profiled)):
             profile = services.profile_save(actor=actor, case=case, version=0, data=services.ProfileInput(
@@ -130,7 +134,9 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
                 skills=[services.SkillInput(skill=c, self_level=rng.randint(0, 2)) for c in rng.sample(codes, 2)]))
             counts["profiles"] += 1
             suggestions = selectors.suggestions_for(actor, case, profile, limit=5)
-            chosen = suggestions[0] if suggestions and rng.random() < .8 else None
+            trainings = [sg for sg in suggestions if sg.opportunity["kind"] == "training"]
+            chosen = (trainings[0] if trainings and rng.random() < .6
+                      else suggestions[0] if suggestions and rng.random() < .8 else None)
             services.choice_record(actor=actor, case=case, opportunity_id=chosen.id if chosen else None,
                                    note="" if chosen else "Belum siap, mengurus anak",
                                    shown=services.shown_of(suggestions))
@@ -142,7 +148,7 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
             continue
         roll = rng.random()
         region = profile.preferred_region_id or "53.71"
-        if roll < .45:
+        if roll < .5:
             with clock_at(_moment(case, started)):
                 services.placement_record(actor=actor, case=case, data=services.PlacementInput(
                     employer_name=rng.choice(["UD Sejahtera", "CV Tenun Ina", "Hotel Kasih"]),
@@ -150,15 +156,15 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
                     started_on=started, monthly_wage=rng.choice([5_500_000, 6_000_000, 6_500_000]),
                     hours_per_week=40, contract_type="pkwt", bpjs_registered=True))
             counts["placements"] += 1
-        elif roll < .7:
+        elif roll < .8:
             with clock_at(_moment(case, started)):
                 enterprise = services.enterprise_record(
                     actor=actor, case=case, business_type=rng.choice(["Warung makan", "Kios pulsa", "Tenun ikat"]),
                     sector="I_AccommodationAndFoodServiceActivities", started_on=started,
                     support_amount=rng.choice([0, 2_500_000]))
             counts["enterprises"] += 1
-            closes = started + dt.timedelta(days=rng.randint(90, 500))
-            if rng.random() < .3 and closes <= today:  # some businesses close
+            closes = started + dt.timedelta(days=rng.randint(90, 400))
+            if rng.random() < .35 and closes <= today:  # some businesses close
                 with clock_at(_moment(case, closes)):
                     services.enterprise_update(actor=actor, enterprise=enterprise,
                                                first_sales_on=started + dt.timedelta(days=30), closed_on=closes)

@@ -55,7 +55,7 @@ def _livelihood_seed(orgs: dict[str, Any], *, seed_value: int, **_: Any) -> list
     accounts, providers = livelihood_demo.provider_accounts()
     if not Opportunity.objects.filter(organisation__in=list(orgs.values())).exists():
         livelihood_demo.seed(rng=random.Random(seed_value + 13),  # noqa: S311 - synthetic data
-                             cases=_open_demo_cases(orgs, seed_value=seed_value + 13, share=0.5),
+                             cases=_open_demo_cases(orgs, seed_value=seed_value + 13, share=1.0),
                              organisations=[*orgs.values(), *providers])
     return accounts
 
