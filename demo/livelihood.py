@@ -31,7 +31,7 @@ from cases.selectors import service_regions
 from core import clock
 from demo.clock import clock_at
 from demo.staff import DEMO_PASSWORD, PLATFORM_ADMIN_USERNAME, DemoAccount, confirmed_device, totp_secret_b32
-from livelihood import matching, selectors, services, skills
+from livelihood import matching, selectors, services, skills, wages
 from livelihood.conf import DATA, follow_up_months
 from livelihood.models import Sector
 from partners.models import PartnerProfile
@@ -170,7 +170,8 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
                                                first_sales_on=started + dt.timedelta(days=30), closed_on=closes)
         else:
             continue
-        counts["income_follow_ups"] += _incomes(rng, case=case, actor=actor, started=started, today=today)
+        counts["income_follow_ups"] += _incomes(rng, case=case, actor=actor, started=started, today=today,
+                                                region=region)
     return counts
 
 
@@ -250,7 +251,7 @@ def _enrol(rng: random.Random, *, case: Any, actor: Any, chosen: Any, publishers
            counts: dict[str, int], today: dt.date, after: dt.date) -> None:
     """Enrol in the chosen programme: the lead's own needs nothing more; another organisation's needs
     a referral it accepted (most) or the survivor's consent to enrol directly (the rest). The
-    provider records the result of about half."""
+    provider records the result of about two thirds."""
     provider = publishers.get(chosen.opportunity.get("organisation_id"))
     enrolled_on = max(after + dt.timedelta(days=3), today - dt.timedelta(days=rng.randint(3, 40)))
     if enrolled_on > today:
@@ -270,25 +271,28 @@ def _enrol(rng: random.Random, *, case: Any, actor: Any, chosen: Any, publishers
         return
     counts["enrolments"] += 1
     counts["enrolled_directly"] += direct
-    if rng.random() < .5:
+    if rng.random() < .65:
         services.enrolment_complete(actor=provider or actor, enrolment=enrolment, completed_on=today,
-                                    certificate="BNSP" if rng.random() < .7 else "")
+                                    certificate="BNSP" if rng.random() < .85 else "")
 
 
-def _incomes(rng: random.Random, *, case: Any, actor: Any, started: dt.date, today: dt.date) -> int:
+def _incomes(rng: random.Random, *, case: Any, actor: Any, started: dt.date, today: dt.date, region: str) -> int:
     """The income follow-ups due since ``started`` (3, 6, 12, 24 months), each at its date: income
     tends to grow, some lose work, some debts grow."""
     written = 0
-    income = rng.choice([0, 1_200_000, 2_500_000, 3_500_000, 5_500_000])
+    # Income as a share of the minimum wage where the survivor lives, growing for most.
+    minimum = wages.minimum_wage(region) or 3_000_000
+    share = rng.choice([0.0, 0.4, 0.7, 0.9, 1.0, 1.1])
     for months in follow_up_months():
         visit = started + dt.timedelta(days=round(months * 30.44))
         if visit > today:
             break
-        income = max(0, income + rng.choice([-1_500_000, 0, 800_000, 1_500_000, 2_500_000]))
+        share = max(0.0, share + rng.choice([-0.4, 0.0, 0.15, 0.25, 0.3]))
+        income = int(round(minimum * share, -4))
         with clock_at(_moment(case, visit)):
             services.income_follow_up_record(
                 actor=actor, case=case, months_after=months, recorded_on=visit, working=income > 0,
-                monthly_income=income, decent_work=income >= 3_500_000,
+                monthly_income=income, decent_work=income >= minimum,
                 debt_change=rng.choice(["no_debt", "decreased", "decreased", "same", "increased"]))
         written += 1
     return written
