@@ -177,10 +177,14 @@ def seed(*, rng: random.Random, cases: Sequence[Any], organisations: Sequence[An
 
 def _publish(rng: random.Random, publishers: list[User], *, today: dt.date, counts: dict[str, int]) -> None:
     for n, publisher in enumerate(publishers):
+        org = publisher.organisation
+        # A training centre or cooperative trains where it is; the other organisations anywhere.
+        local = org is not None and org.kind in (Organisation.Kind.TRAINING, Organisation.Kind.EMPLOYER) \
+            and len(org.region_id or "") == 5
         for title, sector, taught in rng.sample(TRAININGS, 3):
             services.opportunity_save(actor=publisher, opportunity=None, version=None, values={
                 "kind": "training", "status": "open", "title": title, "sector": sector, "skills": taught,
-                "region": rng.choice(REGENCIES), "places_free": rng.randint(5, 25),
+                "region": org.region_id if local and org is not None else rng.choice(REGENCIES), "places_free": rng.randint(5, 25),
                 "start_date": today + dt.timedelta(days=rng.randint(7, 120)), "hours_per_week": rng.choice([15, 20, 30]),
                 "certification": "Sertifikat kompetensi BNSP" if rng.random() < .6 else "",
                 "stipend": rng.choice([0, 500_000, 1_000_000]), "childcare_available": rng.random() < .3,
