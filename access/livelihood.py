@@ -14,8 +14,8 @@
   organisation than the case's lead is made only on a referral to that provider, for that case,
   which the provider accepted (accepted, in progress or completed), or, when the survivor enrolled
   directly, with the survivor's consent naming the provider (``Enrolment.direct_consent``). The
-  provider sees the enrolment (the survivor code) while that basis holds: a referral it accepted,
-  or a direct consent not withdrawn.
+  provider sees the enrolment (the survivor code) while that basis holds: a referral it accepted
+  and nobody revoked since, or a direct consent not withdrawn.
 - **Labour-market figures** are imported by platform and organisation administrators.
 Anything outside these is 404.
 """
@@ -25,8 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models import F as models_F
-from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from access import policy
@@ -115,19 +115,25 @@ def opportunity_get_for_publisher(user: Any, opportunity_id: Any) -> Any:
     return slot.get().get_for_publisher(user, opportunity_id)
 
 
-def accepted_referral_id(case: Any, organisation_id: Any) -> Any:
-    """The latest referral of this case to this organisation that the organisation accepted
-    (accepted, in progress or completed), or None. One query."""
+def _accepted_referrals() -> Any:
+    """Referrals the recipient accepted and nobody revoked since (accepted, in progress, completed)."""
     model = referral_rules.slot.get().model  # referrals.models.Referral, registered by the referrals room
-    accepted = (model.Status.ACCEPTED, model.Status.IN_PROGRESS, model.Status.COMPLETED)
-    return (model.objects.filter(case_id=case.pk, recipient_organisation_id=organisation_id, status__in=accepted)
+    return model.objects.filter(status__in=(model.Status.ACCEPTED, model.Status.IN_PROGRESS,
+                                            model.Status.COMPLETED))
+
+
+def accepted_referral_id(case: Any, organisation_id: Any) -> Any:
+    """The latest referral of this case to this organisation that the organisation accepted, or None.
+    One query."""
+    return (_accepted_referrals().filter(case_id=case.pk, recipient_organisation_id=organisation_id)
             .order_by("-sent_at").values_list("id", flat=True).first())
 
 
 def provider_basis_q() -> Q:
-    """The enrolments a provider may see: on a referral it accepted, on a direct consent not
-    withdrawn, or of a case its own organisation leads (``Enrolment`` lookups)."""
-    return (Q(referral_id__isnull=False)
+    """The enrolments a provider may see: on a referral it accepted and that was not revoked since
+    (a withdrawn consent revokes its referrals), on a direct consent not withdrawn, or of a case its
+    own organisation leads (``Enrolment`` lookups)."""
+    return (Q(Exists(_accepted_referrals().filter(pk=OuterRef("referral_id"))))
             | Q(direct_consent__isnull=False, direct_consent__withdrawn_at__isnull=True)
             | Q(case__lead_organisation_id=models_F("opportunity__organisation_id")))
 
@@ -136,8 +142,10 @@ def provider_may_see(user: Any, enrolment: Any) -> bool:
     """A publisher of the programme's organisation, for an enrolment on a basis it may see."""
     if not (may_publish(user) and user.organisation_id == enrolment.opportunity.organisation_id):
         return False
-    if enrolment.case.lead_organisation_id == user.organisation_id or enrolment.referral_id is not None:
+    if enrolment.case.lead_organisation_id == user.organisation_id:
         return True
+    if enrolment.referral_id is not None:
+        return bool(_accepted_referrals().filter(pk=enrolment.referral_id).exists())
     consent = enrolment.direct_consent
     return consent is not None and consent.withdrawn_at is None
 

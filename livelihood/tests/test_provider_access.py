@@ -56,6 +56,20 @@ def test_an_accepted_referral_lets_the_provider_see_the_survivor(personas: Any, 
     services.enrolment_complete(actor=provider, enrolment=enrolment, completed_on=MARCH_10)
 
 
+def test_withdrawing_the_referrals_consent_hides_the_enrolment(personas: Any, provider: Any, training: Any) -> None:
+    from survivors.models import ConsentRecord
+    from survivors.services import consent_withdraw
+
+    p = personas
+    referral = refer(p, provider.organisation, accept_by=provider)
+    enrolment = _enrol(p, training)
+    consent = ConsentRecord.objects.get(pk=referral.consent_id)
+    consent_withdraw(actor=p.a_caseworker, case=p.case_a, record=consent, reason="Tidak mau lagi")
+    assert _listed(provider) == []  # the withdrawal revoked the referral
+    url = reverse("livelihood:enrolment_complete", kwargs={"enrolment_id": enrolment.pk})
+    assert login(Client(), provider).get(url).status_code == 404
+
+
 def test_a_referral_to_another_provider_does_not_count(personas: Any, provider: Any, training: Any) -> None:
     other = Organisation.objects.create(name="LPK Lain", kind="training", region_id="53.71", time_zone="Asia/Makassar")
     other_officer = make_user("lpk_officer", other, [Role.LIVELIHOOD_OFFICER])
