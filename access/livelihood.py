@@ -10,6 +10,12 @@
   administrators. An open opportunity is visible to everyone who works on cases or publishes; a
   draft or closed one to its own organisation only. A training provider records the completion of
   enrolments in its own programmes and sees nothing else of the case.
+- **A provider sees only survivors referred to it**: an enrolment in a programme of another
+  organisation than the case's lead is made only on a referral to that provider, for that case,
+  which the provider accepted (accepted, in progress or completed), or, when the survivor enrolled
+  directly, with the survivor's consent naming the provider (``Enrolment.direct_consent``). The
+  provider sees the enrolment (the survivor code) while that basis holds: a referral it accepted
+  and nobody revoked since, or a direct consent not withdrawn.
 - **Labour-market figures** are imported by platform and organisation administrators.
 Anything outside these is 404.
 """
@@ -19,12 +25,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import F as models_F
 from django.http import Http404
 
 from access import policy
 from accounts.models import Role
 
+from . import referrals as referral_rules
 from .base import PolicySlot, acts_in_organisation
 
 EDIT_ROLES = (Role.CASEWORKER, Role.LIVELIHOOD_OFFICER, Role.SUPERVISOR)
@@ -107,11 +115,45 @@ def opportunity_get_for_publisher(user: Any, opportunity_id: Any) -> Any:
     return slot.get().get_for_publisher(user, opportunity_id)
 
 
-def may_record_completion(user: Any, enrolment: Any) -> bool:
-    """The provider of the training (its publishers) or the case team's editors."""
-    if may_publish(user) and user.organisation_id == enrolment.opportunity.organisation_id:
+def _accepted_referrals() -> Any:
+    """Referrals the recipient accepted and nobody revoked since (accepted, in progress, completed)."""
+    model = referral_rules.slot.get().model  # referrals.models.Referral, registered by the referrals room
+    return model.objects.filter(status__in=(model.Status.ACCEPTED, model.Status.IN_PROGRESS,
+                                            model.Status.COMPLETED))
+
+
+def accepted_referral_id(case: Any, organisation_id: Any) -> Any:
+    """The latest referral of this case to this organisation that the organisation accepted, or None.
+    One query."""
+    return (_accepted_referrals().filter(case_id=case.pk, recipient_organisation_id=organisation_id)
+            .order_by("-sent_at").values_list("id", flat=True).first())
+
+
+def provider_basis_q() -> Q:
+    """The enrolments a provider may see: on a referral it accepted and that was not revoked since
+    (a withdrawn consent revokes its referrals), on a direct consent not withdrawn, or of a case its
+    own organisation leads (``Enrolment`` lookups)."""
+    return (Q(Exists(_accepted_referrals().filter(pk=OuterRef("referral_id"))))
+            | Q(direct_consent__isnull=False, direct_consent__withdrawn_at__isnull=True)
+            | Q(case__lead_organisation_id=models_F("opportunity__organisation_id")))
+
+
+def provider_may_see(user: Any, enrolment: Any) -> bool:
+    """A publisher of the programme's organisation, for an enrolment on a basis it may see."""
+    if not (may_publish(user) and user.organisation_id == enrolment.opportunity.organisation_id):
+        return False
+    if enrolment.case.lead_organisation_id == user.organisation_id:
         return True
-    return may_edit_livelihood(user, enrolment.case)
+    if enrolment.referral_id is not None:
+        return bool(_accepted_referrals().filter(pk=enrolment.referral_id).exists())
+    consent = enrolment.direct_consent
+    return consent is not None and consent.withdrawn_at is None
+
+
+def may_record_completion(user: Any, enrolment: Any) -> bool:
+    """The provider of the training (its publishers, for a survivor referred to it or enrolled
+    directly with consent) or the case team's editors."""
+    return provider_may_see(user, enrolment) or may_edit_livelihood(user, enrolment.case)
 
 
 def may_import_demand(user: Any) -> bool:

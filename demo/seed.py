@@ -49,12 +49,15 @@ def _open_demo_cases(orgs: dict[str, Any], *, seed_value: int, share: float) -> 
 
 
 def _livelihood_seed(orgs: dict[str, Any], *, seed_value: int, **_: Any) -> list[DemoAccount]:
-    """Opportunities, profiles, enrolments, placements and incomes (demo.livelihood), once."""
+    """Opportunities, profiles, enrolments, placements and incomes (demo.livelihood), once. The
+    partner directory's training centre and cooperative publish too, through a livelihood officer
+    each (a demo account), so enrolments go through referrals they accept."""
+    accounts, providers = livelihood_demo.provider_accounts()
     if not Opportunity.objects.filter(organisation__in=list(orgs.values())).exists():
         livelihood_demo.seed(rng=random.Random(seed_value + 13),  # noqa: S311 - synthetic data
-                             cases=_open_demo_cases(orgs, seed_value=seed_value + 13, share=0.4),
-                             organisations=list(orgs.values()))
-    return []
+                             cases=_open_demo_cases(orgs, seed_value=seed_value + 13, share=1.0),
+                             organisations=[*orgs.values(), *providers])
+    return accounts
 
 
 def _legal_seed(orgs: dict[str, Any], *, seed_value: int, **_: Any) -> list[DemoAccount]:

@@ -181,14 +181,24 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(EnrolmentStatus.values))
     class Meta:
         model = Enrolment
-        fields = ["id", "opportunity", "goal", "status", "enrolled_on", "completed_on", "certificate"]
+        fields = ["id", "opportunity", "goal", "status", "enrolled_on", "completed_on", "certificate",
+                  "referral_id", "direct_consent", "basis"]
         read_only_fields = fields
+
+    basis = serializers.CharField(read_only=True, help_text=(
+        "How the provider knows the survivor: referral (a referral it accepted), direct (the survivor "
+        "enrolled directly, with consent naming it), or empty (the lead organisation's own programme)."))
 
 
 class EnrolmentInputSerializer(serializers.Serializer[Any]):
     opportunity = serializers.IntegerField()
     enrolled_on = serializers.DateField()
     goal = serializers.IntegerField(allow_null=True, required=False, default=None)
+    direct = serializers.BooleanField(required=False, default=False, help_text=(
+        "The survivor enrolled directly with the provider, without a referral it accepted: the survivor's "
+        "consent in force naming the provider is required."))
+    consent = serializers.UUIDField(required=False, allow_null=True, default=None,
+                                    help_text="The consent record to rely on (default: the latest in force).")
 
 
 class CompletionSerializer(serializers.Serializer[Any]):
@@ -323,7 +333,8 @@ class EnrolmentListView(SintasAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         enrolment = services.enrolment_create(actor=request.user, case=case, opportunity_id=d["opportunity"],
-                                              enrolled_on=d["enrolled_on"], goal_id=d["goal"])
+                                              enrolled_on=d["enrolled_on"], goal_id=d["goal"], direct=d["direct"],
+                                              consent_id=d["consent"])
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 

@@ -10,10 +10,12 @@ class LivelihoodConfig(AppConfig):
         # Imported here, not at the top: the app registry must be ready before room modules load.
         from access import livelihood as livelihood_access
         from core import sections, workqueue
+        from recovery.selectors import income_reader_register
 
         from .indicators import register_indicators
         from .models import Opportunity, OpportunityStatus
         from .sections import livelihood_section
+        from .selectors import income_points_for
         from .workqueue import livelihood_work_for
 
         livelihood_access.register(livelihood_access.OpportunityPolicy(model=Opportunity,
@@ -22,3 +24,4 @@ class LivelihoodConfig(AppConfig):
         sections.register(livelihood_section)
         workqueue.register(livelihood_work_for)
         register_indicators()
+        income_reader_register(income_points_for)

@@ -183,6 +183,10 @@ class EnrolmentForm(forms.Form):
     opportunity = forms.ChoiceField(label=_("Training programme"))
     enrolled_on = forms.DateField(label=_("Enrolled"), widget=DateInput())
     goal = forms.ChoiceField(label=_("Plan goal"), required=False)
+    direct = forms.BooleanField(
+        label=_("The survivor enrolled directly with the provider, without a referral"), required=False,
+        help_text=_("Another organisation's programme needs a referral that it accepted, or the survivor's consent "
+                    "naming it: the consent in force is used."))
 
     def __init__(self, *args: Any, trainings: list[Any], goals: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -334,6 +334,12 @@ class Enrolment(models.Model):
     enrolled_on = models.DateField(_("enrolled"))
     completed_on = models.DateField(_("completed"), null=True, blank=True)
     certificate = models.CharField(_("certificate"), max_length=200, blank=True, default="")
+    # The basis on which the provider knows the survivor (access.livelihood): the referral to the
+    # provider that it accepted (its id: the referrals room sits above this one), or, when the
+    # survivor enrolled directly, the consent naming the provider. Neither for the lead's own programme.
+    referral_id = models.UUIDField(_("referral"), null=True, blank=True)
+    direct_consent = models.ForeignKey("survivors.ConsentRecord", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("consent to enrol directly"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -347,6 +353,13 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} in {self.opportunity_id}"
+
+    @property
+    def basis(self) -> str:
+        """How the provider came to know the survivor: "referral", "direct" or "" (the lead's own)."""
+        if self.referral_id is not None:
+            return "referral"
+        return "direct" if self.direct_consent_id is not None else ""
 
 
 class Placement(models.Model):

@@ -13,6 +13,7 @@ from access import livelihood as rules
 from core import clock
 from core.choices import Domain
 from plans.models import Goal
+from recovery.selectors import IncomePoint
 
 from . import conf, matching, skills
 from .models import (
@@ -187,17 +188,19 @@ def case_records(case: Any) -> dict[str, Any]:
 
 
 def enrolments_for_provider(user: Any) -> QuerySet[Enrolment]:
-    """Enrolments in the user's organisation's programmes (the provider records completion)."""
+    """Enrolments in the user's organisation's programmes (the provider records completion), of the
+    survivors referred to it or enrolled directly with consent only (access.livelihood)."""
     if not rules.may_publish(user):
         return Enrolment.objects.none()
     return (Enrolment.objects.filter(opportunity__organisation_id=user.organisation_id)
-            .select_related("opportunity", "case__survivor"))
+            .filter(rules.provider_basis_q()).select_related("opportunity", "case__survivor"))
 
 
 def enrolment_get_for_user(user: Any, enrolment_id: Any) -> Enrolment:
 
     try:
-        enrolment = Enrolment.objects.select_related("opportunity", "case", "case__survivor").get(pk=enrolment_id)
+        enrolment = Enrolment.objects.select_related("opportunity", "case", "case__survivor",
+                                                     "direct_consent").get(pk=enrolment_id)
     except (Enrolment.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
     if not rules.may_record_completion(user, enrolment):
@@ -217,12 +220,15 @@ def check_get_for_supervisor(user: Any, check_id: Any) -> DecentWorkCheck:
     return check
 
 
-def risk_screen_hints(case: Any) -> dict[str, str]:
+def risk_screen_hints(case: Any, *, user: Any) -> dict[str, str]:
     """What the livelihood record says for the re-trafficking risk screen (DOMAIN.md section 9: loss
     of income, debt and debts to recruiters are risk factors), as answers the screen starts from; the
-    caseworker corrects them. Two queries."""
+    caseworker corrects them. Two queries. Nothing for a user who may not see livelihood data (a
+    supervisor off the case team may record a follow-up, but the profile's debts are the team's)."""
 
     hints: dict[str, str] = {}
+    if not rules.may_view_livelihood(user, case):
+        return hints
     latest = IncomeFollowUp.objects.filter(case_id=case.pk).order_by("-months_after").first()
     if latest is not None and (not latest.working or latest.band in (IncomeBand.NONE, IncomeBand.BELOW_HALF)
                                or latest.debt_change == DebtChange.INCREASED):
@@ -230,3 +236,25 @@ def risk_screen_hints(case: Any) -> dict[str, str]:
     if EconomicProfile.objects.filter(case_id=case.pk, debt_to_recruiter=True).exists():
         hints["trafficker_contact"] = "yes"
     return hints
+
+
+# Where each income band sits on the economic domain's scale (1 high vulnerability .. 4 thriving).
+BAND_LEVELS = {IncomeBand.NONE: 1, IncomeBand.BELOW_HALF: 2, IncomeBand.BELOW: 3, IncomeBand.AT_OR_ABOVE: 4}
+
+
+def income_points_for(user: Any, case: Any) -> list[IncomePoint]:
+    """The case's income follow-ups as points of the economic domain of the recovery trajectory
+    (registered in ``recovery.selectors``), for those who may see livelihood data only. One query."""
+    if user is None or not rules.may_view_livelihood(user, case):
+        return []
+    points = []
+    for f in IncomeFollowUp.objects.filter(case_id=case.pk).order_by("recorded_on", "months_after"):
+        band = str(IncomeBand(f.band).label)
+        work = _("working") if f.working else _("not working")
+        debts = str(DebtChange(f.debt_change).label)
+        detail = _("%(work)s; debts: %(debts)s") % {"work": work, "debts": debts}
+        title = _("Income at %(months)s months: %(band)s; %(detail)s") % {
+            "months": f.months_after, "band": band, "detail": detail}
+        points.append(IncomePoint(on=f.recorded_on, level=BAND_LEVELS[IncomeBand(f.band)], title=title, band=band,
+                                  detail=detail))
+    return points

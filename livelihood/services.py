@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from access import livelihood as rules
@@ -30,6 +30,7 @@ from core.concurrency import StaleVersion, version_bump, version_check
 from core.models import Region
 from core.validation import Errors
 from plans.models import Goal
+from survivors.models import ConsentRecord
 
 from . import conf, decent_work, skills, wages
 from .models import (
@@ -471,13 +472,29 @@ def choice_record(*, actor: Any, case: Case, opportunity_id: Any, note: str, sho
 # --- training enrolment --------------------------------------------------------------------------------------
 
 
+def _direct_consent(case: Case, organisation_id: Any, consent_id: Any, *, on: dt.date) -> ConsentRecord | None:
+    """The survivor's consent in force that names the provider (a referral or data sharing, explicit
+    consent, the latest version), the one chosen when ``consent_id`` is given."""
+    found = (ConsentRecord.objects.filter(
+        survivor_id=case.survivor_id, purpose__in=[ConsentRecord.Purpose.REFERRAL, ConsentRecord.Purpose.DATA_SHARING],
+        lawful_basis=ConsentRecord.LawfulBasis.CONSENT, recipient_organisation_id=organisation_id,
+        withdrawn_at=None, given_on__lte=on, superseded_by=None,
+    ).filter(Q(expires_on=None) | Q(expires_on__gt=on)).order_by("-given_on", "-version"))
+    if consent_id not in (None, ""):
+        return next((c for c in found if str(c.pk) == str(consent_id)), None)
+    return found.first()
+
+
 def enrolment_create(*, actor: Any, case: Case, opportunity_id: Any, enrolled_on: dt.date | None,
-                     goal_id: Any = None) -> Enrolment:
+                     goal_id: Any = None, direct: bool = False, consent_id: Any = None) -> Enrolment:
+    """Enrol the survivor in a training programme. In another organisation's programme the provider
+    must know the survivor through a referral of this case that it accepted, or, when the survivor
+    enrolled directly (``direct``), through the survivor's consent naming it (access.livelihood)."""
     _require_edit(actor, case)
     e = Errors()
     opportunity = rules.opportunities_visible_to(actor).filter(
         pk=_pk(opportunity_id), kind=OpportunityKind.TRAINING,
-        status=OpportunityStatus.OPEN).first()
+        status=OpportunityStatus.OPEN).select_related("organisation").first()
     if opportunity is None:
         e.add("opportunity", _("Choose an open training programme."))
     if enrolled_on is None:
@@ -487,6 +504,20 @@ def enrolment_create(*, actor: Any, case: Case, opportunity_id: Any, enrolled_on
     goal = _goal(e, case, goal_id)
     if opportunity is not None and Enrolment.objects.filter(case=case, opportunity=opportunity).exists():
         e.add("opportunity", _("The survivor is already enrolled in this programme."))
+    referral_id: Any = None
+    consent: ConsentRecord | None = None
+    if opportunity is not None and opportunity.organisation_id != case.lead_organisation_id:
+        referral_id = rules.accepted_referral_id(case, opportunity.organisation_id)
+        if referral_id is None and direct:
+            consent = _direct_consent(case, opportunity.organisation_id, consent_id, on=clock.today())
+            if consent is None:
+                e.add("direct", _("No consent of the survivor in force names %(org)s: record the survivor's consent "
+                                  "to a referral or to sharing data with it first.")
+                      % {"org": opportunity.organisation.name})
+        elif referral_id is None:
+            e.add("opportunity", _("%(org)s has not accepted a referral of this survivor: send a referral from the "
+                                   "suggestion and wait for the answer, or record that the survivor enrolled directly "
+                                   "(with their consent).") % {"org": opportunity.organisation.name})
     e.raise_if_any()
     with transaction.atomic():
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)  # type: ignore[union-attr]
@@ -494,8 +525,8 @@ def enrolment_create(*, actor: Any, case: Case, opportunity_id: Any, enrolled_on
             raise ValidationError({"opportunity": [_("This training programme has no places free.")]})
         Opportunity.objects.filter(pk=locked.pk).update(places_free=F("places_free") - 1)
         enrolment = Enrolment.objects.create(case=case, opportunity=locked, goal=goal,
-                                             enrolled_on=cast(dt.date, enrolled_on),
-                                             recorded_by=actor)
+                                             enrolled_on=cast(dt.date, enrolled_on), referral_id=referral_id,
+                                             direct_consent=consent, recorded_by=actor)
         history_record(actor=actor, instance=enrolment, action=CREATE, case_id=case.pk)
     return enrolment
 

@@ -193,7 +193,8 @@ def enrolment_new(request: HttpRequest, case: Any) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.enrolment_create(actor=request.user, case=case, opportunity_id=d["opportunity"],
-                                      enrolled_on=d["enrolled_on"], goal_id=d.get("goal"))
+                                      enrolled_on=d["enrolled_on"], goal_id=d.get("goal"),
+                                      direct=bool(d.get("direct")))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

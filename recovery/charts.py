@@ -3,7 +3,9 @@
 One line per domain, told apart without colour by its marker shape and dash pattern (and by
 colour too, from the Okabe-Ito palette, which colour-blind readers can distinguish). Styling uses
 SVG presentation attributes only (``stroke="..."``): the content security policy forbids inline
-``style``. Service deliveries appear as ticks under the time axis. A data table always goes with it.
+``style``. Service deliveries appear as ticks under the time axis. Income follow-ups (registered by
+the livelihood room) are a second line of the economic domain: its colour, filled diamonds, dotted.
+A data table always goes with it.
 """
 
 from __future__ import annotations
@@ -64,9 +66,14 @@ def _fmt(day: dt.date) -> str:
     return date_format(day, "j M Y")
 
 
-def trajectory_chart(points: list[Any], markers: list[tuple[dt.date, str]], threshold: Decimal) -> dict[str, Any]:
-    """Coordinates for the template. ``points``: TrajectoryPoint (assessed_on, scores by domain)."""
-    dates = [p.assessed_on for p in points] + [d for d, _label in markers]
+INCOME_DASH = "1 3"
+
+
+def trajectory_chart(points: list[Any], markers: list[tuple[dt.date, str]], threshold: Decimal, *,
+                     income: list[Any] | tuple[Any, ...] = ()) -> dict[str, Any]:
+    """Coordinates for the template. ``points``: TrajectoryPoint (assessed_on, scores by domain);
+    ``income``: IncomePoint (on, level 1-4, title) of the economic domain."""
+    dates = [p.assessed_on for p in points] + [d for d, _label in markers] + [i.on for i in income]
     start, end = (min(dates), max(dates)) if dates else (clock.today(), clock.today())
     if (end - start).days < 30:  # one assessment, or all close together: a month-wide frame
         pad = dt.timedelta(days=15)
@@ -107,6 +114,16 @@ def trajectory_chart(points: list[Any], markers: list[tuple[dt.date, str]], thre
         x_labels[0]["anchor"], x_labels[-1]["anchor"] = "start", "end"
     gridlines = [{"y": y(v), "label": str(v)} for v in range(Y_MIN, Y_MAX + 1)]
     ticks = [{"x": x(d), "title": f"{_fmt(d)}: {label}"} for d, label in markers]
+    economic = STYLES[Domain.ECONOMIC]
+    income_coords = [(x(i.on), y(min(max(i.level, Y_MIN), Y_MAX)), i) for i in income]
+    income_line = {
+        "colour": economic.colour,
+        "dash": INCOME_DASH,
+        "points": " ".join(f"{cx},{cy}" for cx, cy, _i in income_coords),
+        "markers": [{"d": marker_path(economic.marker, cx, cy, MARKER_R - 1), "title": f"{i.title} ({_fmt(i.on)})"}
+                    for cx, cy, i in income_coords],
+        "legend_marker": marker_path(economic.marker, 15, 6, MARKER_R - 1),
+    } if income_coords else None
     return {
         "width": str(WIDTH),
         "height": str(HEIGHT),
@@ -124,6 +141,7 @@ def trajectory_chart(points: list[Any], markers: list[tuple[dt.date, str]], thre
         "threshold": threshold,
         "x_labels": x_labels,
         "ticks": ticks,
+        "income": income_line,
         "first": _fmt(start) if points else "",
         "last": _fmt(end) if points else "",
     }

@@ -107,6 +107,41 @@ def delivery_markers(case_id: Any) -> list[tuple[dt.date, str]]:
     return sorted(marker for reader in _MARKER_READERS for marker in reader(case_id))
 
 
+# The economic domain's income points (livelihood's income follow-ups: working or not, the band
+# against the minimum wage, the debt change) come from a room above this one, registered the same
+# way. Each reader receives the viewing user and returns nothing to someone who may not see them.
+
+
+@dataclass(frozen=True)
+class IncomePoint:
+    """One income follow-up on the economic domain of the trajectory.
+
+    ``level`` places it on the domain scale (1 to 4) so the chart draws it beside the economic
+    domain's scores; ``title`` says in words what was found; ``band`` and ``detail`` fill the table."""
+
+    on: dt.date
+    level: int
+    title: str
+    band: str
+    detail: str
+
+
+IncomeReader = Callable[[Any, Any], list[IncomePoint]]
+_INCOME_READERS: list[IncomeReader] = []
+
+
+def income_reader_register(reader: IncomeReader) -> IncomeReader:
+    """Register a reader of a case's income points ``reader(user, case)`` (a fixed number of queries)."""
+    if reader not in _INCOME_READERS:
+        _INCOME_READERS.append(reader)
+    return reader
+
+
+def income_points(user: Any, case: Any) -> list[IncomePoint]:
+    """The income points of the economic domain the user may see, oldest first."""
+    return sorted((point for reader in _INCOME_READERS for point in reader(user, case)), key=lambda p: p.on)
+
+
 # --- the schedule --------------------------------------------------------------------------------
 
 

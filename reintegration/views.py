@@ -128,7 +128,7 @@ def follow_up_record(request: HttpRequest, case: Any, follow_up_id: Any) -> Http
         form = FollowUpRecordForm(initial={
             "done_on": clock.today(),
             risk_field_name(YOUNG): young_answer_for(case.survivor),
-            **{risk_field_name(code): answer for code, answer in risk_screen_hints(case).items()},
+            **{risk_field_name(code): answer for code, answer in risk_screen_hints(case, user=request.user).items()},
         })
     return render(request, "reintegration/follow_up_record.html", {
         "form": form, "case": case, "follow_up": follow_up, "thresholds": conf.risk_thresholds(),

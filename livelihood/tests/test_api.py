@@ -10,6 +10,8 @@ import pytest
 from api.tests.conftest import token_client
 from livelihood.models import Placement
 
+from .conftest import refer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,9 +35,13 @@ def test_profile_suggestions_choice_enrolment_placement(personas: Any, training:
     assert found[0]["opportunity"] == training.pk and {f["code"] for f in found[0]["factors"]} >= {"interest", "gap"}
     assert client.post(_case(personas, "choices/"), {"opportunity": None, "note": ""}, format="json").status_code == 400
     assert client.post(_case(personas, "choices/"), {"opportunity": training.pk}, format="json").status_code == 201
+    refused = client.post(_case(personas, "enrolments/"), {"opportunity": training.pk, "enrolled_on": "2026-03-10"},
+                          format="json")
+    assert refused.status_code == 400 and "opportunity" in refused.json()  # no referral the provider accepted
+    refer(personas, provider.organisation, accept_by=provider)
     enrolled = client.post(_case(personas, "enrolments/"), {"opportunity": training.pk, "enrolled_on": "2026-03-10"},
                            format="json")
-    assert enrolled.status_code == 201
+    assert enrolled.status_code == 201 and enrolled.json()["basis"] == "referral"
     again = client.post(_case(personas, "enrolments/"), {"opportunity": training.pk, "enrolled_on": "2026-03-10"},
                         format="json")
     assert again.status_code == 400

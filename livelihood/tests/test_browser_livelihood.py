@@ -1,6 +1,8 @@
 """End to end in headless Chromium, the livelihood journey on a 360 px screen: the caseworker fills
 the economic profile with the survivor, sees ranked suggestions with their reasons, records the
-survivor's choice, the training centre records completion, the caseworker records a placement that
+survivor's choice, sends the referral from the suggestion (the existing referral form, prefilled),
+the training centre accepts it in its inbox, the caseworker enrols the survivor, the training
+centre records completion, the caseworker records a placement that
 passes the decent-work check and, at the 6-month visit, the income. No request to another origin,
 no JavaScript error. The interface is switched to English first (selectors by visible text)."""
 
@@ -28,6 +30,10 @@ def test_profile_suggestions_choice_completion_placement_income(live_server: Any
     from conftest import make_user, register_case
     from livelihood import services
     from livelihood.models import Enrolment, IncomeFollowUp, MatchChoice, Placement
+    from referrals.models import Referral
+    from survivors.services import ConsentInput, consent_record
+
+    from .conftest import partner
 
     org = Organisation.objects.create(name="UPTD PPA Kota Kupang", kind="uptd_ppa", region_id="53.71",
                                       time_zone="Asia/Makassar")
@@ -42,6 +48,10 @@ def test_profile_suggestions_choice_completion_placement_income(live_server: Any
         "kind": "training", "status": "open", "title": "Welding", "sector": "F_Construction",
         "skills": ["welding"], "region": "35.78", "places_free": 5, "hours_per_week": 40})
     case = register_case(user)
+    partner(centre)  # in the partner directory, providing economic empowerment
+    consent_record(actor=user, case=case, data=ConsentInput(
+        purpose="referral", lawful_basis="consent", given_by="survivor", given_on=dt.date.today(),
+        recipient_organisation_id=centre.pk))
 
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
     page = context.new_page()
@@ -75,10 +85,41 @@ def test_profile_suggestions_choice_completion_placement_income(live_server: Any
     _submit(page, ranked.nth(0).get_by_role("button", name="The survivor chooses this"))
     assert MatchChoice.objects.get(case=case).opportunity_id == sewing.pk
 
-    enrolment = services.enrolment_create(actor=user, case=case, opportunity_id=sewing.pk,
-                                          enrolled_on=dt.date.today())
+    # One step from the suggestion to the referral form: the centre, the service, the training
+    # packet and the profile's shareable summary are filled in; the sender adds the contact route.
+    _submit(page, page.locator("[data-suggestions] > li").nth(0).get_by_role("button", name="Refer"))
+    assert "/referrals/new/" in page.url
+    assert "Sewing" in page.locator("[name='text_referral.skills_interests']").input_value()
+    page.fill("[name='text_referral.contact_route']", "Through the caseworker at UPTD PPA")
+    no_horizontal_scroll(page)
+    _submit(page, page.locator("form[method=post] button.primary"))
+    referral = Referral.objects.get(case=case)
+    assert (referral.recipient_organisation_id, referral.status) == (centre.pk, "sent")
+
+    # Without the centre's answer the survivor cannot be enrolled in its programme.
+    page.goto(f"{live_server.url}/cases/{case.pk}/livelihood/enrolments/new/")
+    page.select_option("#id_opportunity", str(sewing.pk))
+    _submit(page, page.get_by_role("button", name="Save"))
+    assert "has not accepted a referral" in page.locator("main").inner_text()
+
+    # The training centre accepts the referral in its inbox.
     provider = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID").new_page()
+    provider.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(provider, live_server, officer, then=None)
+    provider.goto(f"{live_server.url}/referrals/")
+    _submit(provider, provider.locator(f"a[href='/referrals/{referral.pk}/']"))
+    _submit(provider, provider.locator("button[name=accept]"))
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/livelihood/")
+    page.get_by_role("link", name="Enrol in training").click()
+    page.select_option("#id_opportunity", str(sewing.pk))
+    _submit(page, page.get_by_role("button", name="Save"))
+    assert "Enrolment recorded." in page.locator("main").inner_text()
+    enrolment = Enrolment.objects.get(case=case)
+    assert enrolment.referral_id == referral.pk
+
     provider.goto(f"{live_server.url}/livelihood/enrolments/")
     provider.get_by_role("link", name="Catat hasilnya").click()
     provider.fill("#id_certificate", "BNSP 2026-17")

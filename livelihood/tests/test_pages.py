@@ -16,7 +16,7 @@ from conftest import login
 from livelihood import services
 from livelihood.models import CheckStatus, DecentWorkCheck, MatchChoice, Opportunity, Placement
 
-from .conftest import TRAINING
+from .conftest import TRAINING, refer
 from .test_services import _profile
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,7 @@ def test_publishing_and_listing_opportunities(personas: Any, provider: Any) -> N
 
 def test_the_provider_sees_its_enrolments_and_records_completion(personas: Any, provider: Any,
                                                                   training: Any) -> None:
+    refer(personas, provider.organisation, accept_by=provider)
     enrolment = services.enrolment_create(actor=personas.a_caseworker, case=personas.case_a,
                                           opportunity_id=training.pk, enrolled_on=dt.date(2026, 3, 1))
     client = login(Client(), provider)

@@ -55,9 +55,9 @@ def test_income_loss_and_recruiter_debt_feed_the_risk_screen(personas: Any) -> N
     from .test_services import _profile
 
     case = personas.case_a
-    assert risk_screen_hints(case) == {}
+    assert risk_screen_hints(case, user=personas.a_caseworker) == {}
     services.profile_save(actor=personas.a_caseworker, case=case, version=0, data=_profile(debt_to_recruiter=True))
     services.income_follow_up_record(actor=personas.a_caseworker, case=case, months_after=3,
                                      recorded_on=dt.date(2026, 3, 10), working=False, monthly_income=0,
                                      debt_change="increased")
-    assert risk_screen_hints(case) == {"same_community_hardship": "yes", "trafficker_contact": "yes"}
+    assert risk_screen_hints(case, user=personas.a_caseworker) == {"same_community_hardship": "yes", "trafficker_contact": "yes"}

@@ -23,7 +23,7 @@ from livelihood.models import (
 )
 from livelihood.services import NotAllowed, ProfileInput, SkillInput, WorkInput
 
-from .conftest import TRAINING, VACANCY, placement_input
+from .conftest import TRAINING, VACANCY, placement_input, refer
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,9 @@ def test_an_opportunity_edit_is_version_checked(provider: Any, training: Any) ->
     assert Opportunity.objects.get(pk=training.pk).title == "Baru"
 
 
-def test_enrolment_twice_and_without_places_are_refused(personas: Any, training: Any) -> None:
+def test_enrolment_twice_and_without_places_are_refused(personas: Any, training: Any, provider: Any) -> None:
+    refer(personas, provider.organisation, accept_by=provider)
+    refer(personas, provider.organisation, case=personas.case_b, actor=personas.b_caseworker, accept_by=provider)
     enrolled = services.enrolment_create(actor=personas.a_caseworker, case=personas.case_a,
                                          opportunity_id=training.pk, enrolled_on=dt.date(2026, 3, 10))
     assert Opportunity.objects.get(pk=training.pk).places_free == 1
@@ -130,13 +132,15 @@ def test_enrolment_twice_and_without_places_are_refused(personas: Any, training:
                                   enrolled_on=dt.date(2026, 3, 10))
     assert "opportunity" in exc.value.message_dict
     Opportunity.objects.filter(pk=training.pk).update(places_free=0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         services.enrolment_create(actor=personas.b_caseworker, case=personas.case_b, opportunity_id=training.pk,
                                   enrolled_on=dt.date(2026, 3, 10))
+    assert "opportunity" in exc.value.message_dict
     assert Enrolment.objects.count() == 1 and enrolled.status == "enrolled"
 
 
 def test_the_provider_records_completion(personas: Any, provider: Any, training: Any) -> None:
+    refer(personas, provider.organisation, accept_by=provider)
     enrolment = services.enrolment_create(actor=personas.a_caseworker, case=personas.case_a,
                                           opportunity_id=training.pk, enrolled_on=dt.date(2026, 3, 1))
     with pytest.raises(NotAllowed):
