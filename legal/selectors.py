@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -171,18 +171,18 @@ def legal_cases(user: Any) -> QuerySet[Any]:
 
 
 def trajectory_markers(user: Any, case: Any) -> list[tuple[Any, str]]:
-    """Markers of the legal-protection domain for the recovery trajectory: each stage a proceeding
-    reached and each restitution payment received, (date, label), oldest first. Empty for a user
-    who may not see legal data (a supervisor off the team sees the trajectory, not the legal data).
-    Two queries."""
+    """Markers of the legal-protection domain for the recovery trajectory (registered with
+    ``recovery.selectors.marker_reader_register``): each stage a proceeding reached and each
+    restitution payment received, (date, label), oldest first. Empty for a user who may not see
+    legal data (a supervisor off the team sees the trajectory, not the legal data). One query."""
     if not legal_can(user, LegalAction.VIEW, case):
         return []
+    stages = StageEvent.objects.filter(proceeding__case=case).order_by().values_list("on", "stage")
+    payments = (Payment.objects.filter(order__proceeding__case=case, corrects__isnull=True).order_by()
+                .annotate(kind=Value(PAYMENT_MARKER, output_field=CharField())).values_list("paid_on", "kind"))
+    found = [(on, _("restitution payment") if kind == PAYMENT_MARKER else str(Stage(kind).label))
+             for on, kind in stages.union(payments, all=True)]
+    return sorted(found, key=lambda m: (m[0], m[1]))
 
 
-    found: list[tuple[Any, str]] = [
-        (on, str(Stage(stage).label)) for on, stage in
-        StageEvent.objects.filter(proceeding__case=case).values_list("on", "stage")]
-    found += [(paid_on, _("restitution payment")) for paid_on in
-              Payment.objects.filter(order__proceeding__case=case, corrects__isnull=True).values_list(
-                  "paid_on", flat=True)]
-    return sorted(found, key=lambda m: m[0])
+PAYMENT_MARKER = "payment"  # not a stage: a payment's row in the markers' one query

@@ -1,7 +1,8 @@
 """The recovery trajectory on the case file: domain scores over time (an accessible SVG chart with
 a data table beside it), service deliveries as ticks, and what changed since the previous
 assessment. A fixed number of queries however many assessments: one for the scores, plus
-care's delivery markers."""
+the markers of the rooms registered with ``selectors.marker_reader_register`` (care's deliveries,
+legal's stages and payments for those who may see legal data)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from core.sections import CaseSection
 from . import charts, conf, selectors
 
 
-def trajectory_context(case: Any) -> dict[str, Any]:
+def trajectory_context(case: Any, user: Any) -> dict[str, Any]:
     points = selectors.trajectory_of(case.pk)
-    markers = selectors.delivery_markers(case.pk)
+    markers = selectors.trajectory_markers(user, case)
     latest = points[-1] if points else None
     previous = points[-2] if len(points) > 1 else None
     return {
@@ -41,7 +42,7 @@ def trajectory_section(request: Any, case: Any) -> CaseSection | None:
     user = request.user
     if not policy.can(user, Action.VIEW, case):
         return None
-    context = trajectory_context(case)
+    context = trajectory_context(case, user)
     context.update({
         "list_url": reverse("recovery:list", kwargs={"case_id": case.pk}),
         "start_url": reverse("recovery:start", kwargs={"case_id": case.pk}),
