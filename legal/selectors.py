@@ -9,11 +9,13 @@ from typing import Any
 
 from django.db.models import CharField, Prefetch, QuerySet, Value
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from access.legal import LegalAction, legal_can, legal_cases_visible_to
+from care.models import ServiceDelivery
 
-from . import clocks
+from . import clocks, conf
 from .models import (
     ZERO,
     Claim,
@@ -164,6 +166,27 @@ def overview(user: Any, case: Any) -> dict[str, Any]:
         "clocks": clocks.clocks_for(case_qs),
         "show_identity": identity,
     }
+
+
+@dataclass
+class DeliveryCost:
+    """A recorded medical or psychological service delivery with a cost not yet in the ledger."""
+
+    delivery_id: Any
+    service: str
+    delivered_on: Any
+    cost: Decimal
+
+
+def delivery_costs_unclaimed(case: Any) -> list[DeliveryCost]:
+    """What "prefill from deliveries" proposes (one query): the case's recorded deliveries of a
+    medical or psychological service (``conf.medical_service_codes``) with a cost above zero that
+    no loss of the ledger came from (withdrawn ones included: nothing is written twice)."""
+    name_field = "service__name_en" if (get_language() or "id").startswith("en") else "service__name_id"
+    rows = (ServiceDelivery.objects.filter(case_id=case.pk, status=ServiceDelivery.Status.RECORDED, cost__gt=0,
+                                           service__code__in=conf.medical_service_codes(), legal_loss__isnull=True)
+            .order_by("delivered_on", "created_at").values_list("pk", name_field, "delivered_on", "cost"))
+    return [DeliveryCost(delivery_id=pk, service=name, delivered_on=on, cost=cost) for pk, name, on, cost in rows]
 
 
 def legal_cases(user: Any) -> QuerySet[Any]:

@@ -99,7 +99,7 @@ NOT_EDITS: dict[str, str] = {
     **{name: READS for name in ("legal:overview", "legal:evidence", "legal:claim_pdf", "legal:payment_proof",
                                 "api-case-legal")},
     **{name: CREATES for name in ("legal:proceeding_new", "legal:stage_new", "legal:hearing_new", "legal:party_new",
-                                  "legal:lpsk_new", "legal:loss_new", "legal:evidence_new", "legal:claim_new",
+                                  "legal:lpsk_new", "legal:loss_new", "legal:losses_prefill", "legal:evidence_new", "legal:claim_new",
                                   "legal:order_new", "legal:payment_new", "legal:step_new", "api-case-legal-losses",
                                   "api-legal-order-payments")},
     **{name: STATE for name in ("legal:lpsk_decide", "legal:loss_withdraw")},
