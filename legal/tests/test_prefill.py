@@ -4,6 +4,7 @@ confirmed by the officer, written once."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import ChangeRecord
+from care.models import ServiceDelivery
 from care.services import delivery_save
 from care.tests.conftest import provide
 from conftest import Personas, login
@@ -18,12 +20,12 @@ from legal import selectors, services
 from legal.models import Loss, LossHead
 
 
-def _deliveries(p: Personas) -> dict[str, object]:
+def _deliveries(p: Personas) -> dict[str, ServiceDelivery]:
     provide(p.org_a, "medical_care", "psychological_support", "transport", "legal_aid")
     actor = p.a_caseworker
 
-    def save(service: str, on: int, cost: object = None, complete: bool = True) -> object:
-        values = {"service": service, "delivered_on": dt.date(2026, 3, on)}
+    def save(service: str, on: int, cost: object = None, complete: bool = True) -> ServiceDelivery:
+        values: dict[str, object] = {"service": service, "delivered_on": dt.date(2026, 3, on)}
         if cost is not None:
             values["cost"] = cost
         return delivery_save(actor=actor, case=p.case_a, complete=complete, values=values)
@@ -41,7 +43,8 @@ def _deliveries(p: Personas) -> dict[str, object]:
 def test_only_recorded_medical_and_psychological_costs_not_in_the_ledger_are_proposed(personas: Personas) -> None:
     d = _deliveries(personas)
     proposed = selectors.delivery_costs_unclaimed(personas.case_a)
-    assert [(c.delivery_id, c.cost) for c in proposed] == [(d["visum"].pk, 750_000), (d["counselling"].pk, 300_000)]
+    assert [(c.delivery_id, c.cost) for c in proposed] == [(d["visum"].pk, Decimal(750_000)),
+                                                          (d["counselling"].pk, Decimal(300_000))]
     assert selectors.delivery_costs_unclaimed(personas.case_b) == []
 
 
@@ -52,7 +55,7 @@ def test_confirmed_costs_become_losses_once(personas: Personas) -> None:
     assert len(losses) == 1
     loss = Loss.objects.get()
     assert (loss.head, loss.amount, loss.incurred_on, loss.delivery_id) == (
-        LossHead.MEDICAL, 750_000, dt.date(2026, 3, 4), d["visum"].pk)
+        str(LossHead.MEDICAL), Decimal(750_000), dt.date(2026, 3, 4), d["visum"].pk)
     assert loss.description.startswith("Layanan kesehatan (medis)") and "2026-03-04" in loss.description
     assert ChangeRecord.objects.filter(model="legal.loss", object_id=str(loss.pk)).count() == 1
     assert [c.delivery_id for c in selectors.delivery_costs_unclaimed(p.case_a)] == [d["counselling"].pk]
