@@ -61,7 +61,10 @@ def test_legal_indicators(personas: Personas, k1: None) -> None:
 
 
 def test_share_of_ordered_restitution_paid_in_rupiah(personas: Personas, settings: Any) -> None:
+    from django.utils import translation
+
     from monitoring.dashboard import IndicatorBlock
+
 
     order = to_verdict(personas, amount=30_000_000, served=dt.date(2026, 5, 11))
     services.payment_record(actor=personas.a_legal, order=order, paid_on=dt.date(2026, 5, 20), amount=12_000_000,
@@ -81,9 +84,10 @@ def test_share_of_ordered_restitution_paid_in_rupiah(personas: Personas, setting
     assert restitution_amounts(organisation_id=personas.org_a.pk, start=params.start, end=params.end)["share"] == \
         pytest.approx(0.4)
     block = IndicatorBlock(indicator, result, compute(indicator, params.previous()))
-    assert block.headline == "40,0%" and block.previous_headline == "–"
-    assert block.total_parts() == ["Rp 12.000.000", "Rp 30.000.000", "1"]
-    assert block.rows()[0]["parts"] == ["Rp 12.000.000", "Rp 30.000.000", "1"]
+    with translation.override("id"):  # the figures as the dashboards show them in Indonesian
+        assert block.headline == "40,0%" and block.previous_headline == "–"
+        assert block.total_parts() == ["Rp 12.000.000", "Rp 30.000.000", "1"]
+        assert block.rows()[0]["parts"] == ["Rp 12.000.000", "Rp 30.000.000", "1"]
     # a verdict outside the period: nothing ordered in it
     later = Params(start=dt.date(2026, 5, 5), end=dt.date(2026, 5, 31), organisation_id=personas.org_a.pk)
     assert compute(indicator, later).table.total() == 0

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import ChangeRecord
 from care.models import ServiceDelivery
@@ -51,7 +52,8 @@ def test_only_recorded_medical_and_psychological_costs_not_in_the_ledger_are_pro
 def test_confirmed_costs_become_losses_once(personas: Personas) -> None:
     p = personas
     d = _deliveries(p)
-    losses = services.losses_prefill(actor=p.a_legal, case=p.case_a, delivery_ids=[str(d["visum"].pk)])
+    with translation.override("id"):  # the description is written in the language of the request
+        losses = services.losses_prefill(actor=p.a_legal, case=p.case_a, delivery_ids=[str(d["visum"].pk)])
     assert len(losses) == 1
     loss = Loss.objects.get()
     assert (loss.head, loss.amount, loss.incurred_on, loss.delivery_id) == (
