@@ -70,8 +70,8 @@ class DeliverySerializer(serializers.ModelSerializer[ServiceDelivery]):
         model = ServiceDelivery
         fields = [
             "id", "case", "status", "service", "service_name", "organisation", "delivered_by", "delivered_by_name",
-            "delivered_on", "delivered_at", "delivered_time", "place", "place_region", "duration_minutes", "outcome_note",
-            "goal", "recorded_at", "created_at", "updated_at",
+            "delivered_on", "delivered_at", "delivered_time", "place", "place_region", "duration_minutes", "cost",
+            "outcome_note", "goal", "recorded_at", "created_at", "updated_at",
             "version",
         ]
         read_only_fields = fields
@@ -106,6 +106,8 @@ class DeliveryWriteSerializer(serializers.Serializer[Any]):
     place_region = RegionCodeField(required=False, allow_blank=True, allow_null=True,
                                    help_text="A kabupaten/kota code, e.g. 53.71.")
     duration_minutes = serializers.IntegerField(required=False, allow_null=True)
+    cost = serializers.DecimalField(required=False, allow_null=True, max_digits=15, decimal_places=0,
+                                    help_text="What the service cost, in whole rupiah (0 or more).")
     outcome_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     goal = serializers.IntegerField(required=False, allow_null=True,
                                     help_text="A goal of the case's rehabilitation plan (GET /api/v1/cases/{case_id}/plan/).")

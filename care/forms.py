@@ -38,6 +38,10 @@ class DeliveryForm(VersionedForm):
     place_region = forms.ChoiceField(label=_("Regency or city"), required=False)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False,
                                           widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}))
+    cost = forms.DecimalField(label=_("Cost (Rp)"), required=False, min_value=0, max_digits=14, decimal_places=0,
+                              widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+                              help_text=_("Optional. What the service cost, in whole rupiah: medical and "
+                                          "psychological costs can then be claimed as restitution."))
     outcome_note = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was done and what changed. Record no names of other people."),
@@ -73,6 +77,7 @@ class DeliveryForm(VersionedForm):
             "place": delivery.place,
             "place_region": delivery.place_region_id or "",
             "duration_minutes": delivery.duration_minutes,
+            "cost": delivery.cost,
             "outcome_note": delivery.outcome_note,
             "version": delivery.version,
         }

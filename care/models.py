@@ -103,6 +103,9 @@ class ServiceDelivery(Versioned, models.Model):
         verbose_name=_("place (regency or city)"),
     )
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    # Optional: what the service cost, in whole rupiah (the legal room's loss ledger proposes the
+    # medical and psychological ones as losses under UU 21/2007 Pasal 48(2)).
+    cost = models.DecimalField(_("cost (Rp)"), max_digits=14, decimal_places=0, null=True, blank=True)
     outcome_note = models.TextField(_("outcome"), blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
@@ -121,6 +124,8 @@ class ServiceDelivery(Versioned, models.Model):
                 | (models.Q(service__isnull=False) & models.Q(delivered_on__isnull=False)),
                 name="care_delivery_recorded_complete",
             ),
+            models.CheckConstraint(condition=models.Q(cost__isnull=True) | models.Q(cost__gte=0),
+                                   name="care_delivery_cost_not_negative"),
         ]
 
     def __str__(self) -> str:

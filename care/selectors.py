@@ -47,9 +47,11 @@ def applications_for_case(case: Any) -> QuerySet[ServiceApplication]:
     return ServiceApplication.objects.filter(case_id=case.pk).select_related("recorded_by")
 
 
-def delivery_markers(case_id: Any) -> list[tuple[dt.date, str]]:
+def delivery_markers(user: Any, case: Any) -> list[tuple[dt.date, str]]:
     """Date and service name of each recorded delivery, oldest first, for the trajectory chart
-    (one query). The caller has checked that the user may see the case."""
+    (one query). The caller has checked that the user may see the case; whoever sees the case
+    sees its deliveries, so ``user`` is not needed here."""
+    case_id = case.pk
     name_field = "service__name_en" if (get_language() or "id").startswith("en") else "service__name_id"
     rows = (
         ServiceDelivery.objects.filter(case_id=case_id, status=ServiceDelivery.Status.RECORDED)

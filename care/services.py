@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,8 +44,9 @@ logger = logging.getLogger(__name__)
 
 DELIVERY_FIELDS = (
     "service", "delivered_on", "delivered_time", "place", "place_region", "duration_minutes", "outcome_note",
-    "delivered_by", "goal",
+    "delivered_by", "goal", "cost",
 )
+COST_MAX = Decimal(10) ** 14  # the column holds 14 digits
 PLACE_MAX = 200
 
 
@@ -188,6 +190,23 @@ def _clean_delivery(e: Errors, case: Case, values: dict[str, Any], delivery: Ser
             elif minutes > 60 * 24 * 31:
                 e.add(name, _("The duration is longer than a month; record it as separate deliveries."))
             clean[name] = minutes
+        elif name == "cost":
+            if value in (None, ""):
+                clean[name] = None
+                continue
+            try:
+                cost = Decimal(str(value).strip())
+            except (InvalidOperation, TypeError, ValueError):
+                e.add(name, _("Enter an amount in rupiah."))
+                continue
+            if not cost.is_finite() or cost != cost.to_integral_value():
+                e.add(name, _("Enter a whole number of rupiah."))
+            elif cost < 0:
+                e.add(name, _("The cost cannot be negative."))
+            elif cost >= COST_MAX:
+                e.add(name, _("This amount is too large."))
+            else:
+                clean[name] = cost
         elif name == "place_region":
             if not value:
                 clean[name] = None

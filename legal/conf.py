@@ -48,3 +48,10 @@ def evidence_max_bytes() -> int:
 def due_window_days() -> int:
     """How many days ahead a legal deadline shows in the work queue."""
     return _int("SINTAS_LEGAL_DUE_DAYS", 7)
+
+
+def medical_service_codes() -> tuple[str, ...]:
+    """Services of care's catalogue whose delivery costs are medical and psychological costs
+    (UU 21/2007 Pasal 48(2) huruf d), proposed for the loss ledger from the deliveries' cost."""
+    return tuple(getattr(settings, "SINTAS_LEGAL_MEDICAL_SERVICES",
+                         ("health_rehabilitation", "medical_care", "psychological_support")))

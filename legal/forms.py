@@ -170,3 +170,16 @@ class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("step"), choices=NonPaymentStep.choices)
     on = _date(_("date"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PrefillForm(forms.Form):
+    """The deliveries whose cost the officer confirms as losses (all proposed ones ticked)."""
+
+    deliveries = forms.MultipleChoiceField(label=_("medical and psychological costs from service deliveries"),
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, proposals: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["deliveries"]
+        field.choices = proposals
+        field.initial = [value for value, _label in proposals]

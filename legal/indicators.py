@@ -1,8 +1,9 @@
 """The legal room's indicators in the monitoring registry (registered in ``LegalConfig.ready()``).
 
-The engine's unit is the case, so every figure here counts cases (with the registry's disclosure
-control); amounts are in ``restitution_amounts`` (the share of ordered restitution actually paid,
-in rupiah, for one organisation), which reads aggregates only. Period logic:
+The engine's unit is the case, so the figures count cases (with the registry's disclosure
+control), except the share of ordered restitution actually paid, in rupiah (a ``SUM`` with a part:
+amounts added up over cases, a group shown only when it has enough cases);
+``restitution_amounts`` gives the same for one organisation without disclosure control. Period logic:
 - police report, trial, verdict: cases that reached the stage in the period;
 - carried from investigation to verdict (SPM): cases with a police report up to the end of the
   period, met when a verdict is recorded by then;
@@ -10,6 +11,8 @@ in rupiah, for one organisation), which reads aggregates only. Period logic:
 - restitution claimed / ordered: cases with a claim filed / a verdict ordering restitution in the period;
 - restitution paid in full: cases whose payment due date falls in the period, met when everything
   ordered was paid by the end of the period;
+- share of ordered restitution paid (rupiah): restitution ordered in verdicts of the period, and
+  what of it was paid by the end of the period;
 - LPSK: cases with an application in the period; decided: of those, decided by the end of the period.
 """
 
@@ -22,7 +25,17 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.indicators import COUNT, MEDIAN, SHARE, DaysBetween, Indicator, Params, cases_in_scope, register
+from monitoring.indicators import (
+    COUNT,
+    MEDIAN,
+    SHARE,
+    SUM,
+    DaysBetween,
+    Indicator,
+    Params,
+    cases_in_scope,
+    register,
+)
 
 from .models import Claim, LpskApplication, Order, Payment, Stage, StageEvent
 
@@ -74,6 +87,27 @@ def _ordered(params: Params) -> Q:
     verdict = StageEvent.objects.filter(proceeding_id=OuterRef("proceeding_id"), stage=Stage.VERDICT,
                                         on__gte=params.start, on__lte=params.end)
     return Q(Exists(Order.objects.filter(proceeding__case_id=OuterRef("pk")).filter(Exists(verdict))))
+
+
+def _orders_of_the_period(params: Params) -> QuerySet[Order]:
+    verdict = StageEvent.objects.filter(proceeding_id=OuterRef("proceeding_id"), stage=Stage.VERDICT,
+                                        on__gte=params.start, on__lte=params.end)
+    return Order.objects.filter(proceeding__case_id=OuterRef("pk")).filter(Exists(verdict))
+
+
+def _ordered_amount(params: Params) -> Any:
+    """Per case: restitution ordered in verdicts of the period (rupiah)."""
+    return Subquery(_orders_of_the_period(params).order_by().values("proceeding__case_id")
+                    .annotate(t=Sum("amount")).values("t"), output_field=DecimalField(max_digits=20, decimal_places=0))
+
+
+def _paid_amount(params: Params) -> Any:
+    """Per case: what of that was paid by the end of the period (corrections included)."""
+    verdict = StageEvent.objects.filter(proceeding_id=OuterRef("order__proceeding_id"), stage=Stage.VERDICT,
+                                        on__gte=params.start, on__lte=params.end)
+    return Subquery(Payment.objects.filter(order__proceeding__case_id=OuterRef("pk"), paid_on__lte=params.end)
+                    .filter(Exists(verdict)).order_by().values("order__proceeding__case_id")
+                    .annotate(t=Sum("amount")).values("t"), output_field=DecimalField(max_digits=20, decimal_places=0))
 
 
 def _payment_due(params: Params) -> Q:
@@ -134,6 +168,12 @@ def register_legal() -> None:
         source=_("UU 21/2007 Pasal 50"),
         period=_("cases whose payment was due in the period, paid by the end of the period"),
         met_label=_("paid in full"), not_met_label=_("not (fully) paid"), order=107, group=GROUP))
+    register(Indicator(
+        code="legal_restitution_paid_amount", title=_("Share of ordered restitution actually paid (rupiah)"),
+        kind=SUM, population=_scope, value=_ordered_amount, part=_paid_amount,
+        source=_("UU 21/2007 Pasal 48-50"),
+        period=_("restitution ordered in verdicts of the period, paid by the end of the period"),
+        unit=_("ordered (Rp)"), met_label=_("paid (Rp)"), order=107, group=GROUP))
     register(Indicator(
         code="legal_lpsk_applications", title=_("Cases with an application to LPSK"), kind=COUNT,
         population=_scope, population_filter=_lpsk_applied, source=_("UU 31/2014"),

@@ -229,6 +229,11 @@ class Loss(models.Model):
     recorded_at = models.DateTimeField(_("recorded"))
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, default="")
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Prefilled from a recorded service delivery's cost (medical and psychological costs): each
+    # delivery is in the ledger at most once, even after its loss is withdrawn.
+    delivery = models.OneToOneField(
+        "care.ServiceDelivery", on_delete=models.RESTRICT, null=True, blank=True, related_name="legal_loss",
+        verbose_name=_("from the service delivery"))
 
     class Meta:
         ordering = ["incurred_on", "id"]

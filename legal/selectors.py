@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet, Value
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from access.legal import LegalAction, legal_can, legal_cases_visible_to
+from care.models import ServiceDelivery
 
-from . import clocks
+from . import clocks, conf
 from .models import (
     ZERO,
     Claim,
@@ -166,23 +168,44 @@ def overview(user: Any, case: Any) -> dict[str, Any]:
     }
 
 
+@dataclass
+class DeliveryCost:
+    """A recorded medical or psychological service delivery with a cost not yet in the ledger."""
+
+    delivery_id: Any
+    service: str
+    delivered_on: Any
+    cost: Decimal
+
+
+def delivery_costs_unclaimed(case: Any) -> list[DeliveryCost]:
+    """What "prefill from deliveries" proposes (one query): the case's recorded deliveries of a
+    medical or psychological service (``conf.medical_service_codes``) with a cost above zero that
+    no loss of the ledger came from (withdrawn ones included: nothing is written twice)."""
+    name_field = "service__name_en" if (get_language() or "id").startswith("en") else "service__name_id"
+    rows = (ServiceDelivery.objects.filter(case_id=case.pk, status=ServiceDelivery.Status.RECORDED, cost__gt=0,
+                                           service__code__in=conf.medical_service_codes(), legal_loss__isnull=True)
+            .order_by("delivered_on", "created_at").values_list("pk", name_field, "delivered_on", "cost"))
+    return [DeliveryCost(delivery_id=pk, service=name, delivered_on=on, cost=cost) for pk, name, on, cost in rows]
+
+
 def legal_cases(user: Any) -> QuerySet[Any]:
     return legal_cases_visible_to(user)
 
 
 def trajectory_markers(user: Any, case: Any) -> list[tuple[Any, str]]:
-    """Markers of the legal-protection domain for the recovery trajectory: each stage a proceeding
-    reached and each restitution payment received, (date, label), oldest first. Empty for a user
-    who may not see legal data (a supervisor off the team sees the trajectory, not the legal data).
-    Two queries."""
+    """Markers of the legal-protection domain for the recovery trajectory (registered with
+    ``recovery.selectors.marker_reader_register``): each stage a proceeding reached and each
+    restitution payment received, (date, label), oldest first. Empty for a user who may not see
+    legal data (a supervisor off the team sees the trajectory, not the legal data). One query."""
     if not legal_can(user, LegalAction.VIEW, case):
         return []
+    stages = StageEvent.objects.filter(proceeding__case=case).order_by().values_list("on", "stage")
+    payments = (Payment.objects.filter(order__proceeding__case=case, corrects__isnull=True).order_by()
+                .annotate(kind=Value(PAYMENT_MARKER, output_field=CharField())).values_list("paid_on", "kind"))
+    found = [(on, _("restitution payment") if kind == PAYMENT_MARKER else str(Stage(kind).label))
+             for on, kind in stages.union(payments, all=True)]
+    return sorted(found, key=lambda m: (m[0], m[1]))
 
 
-    found: list[tuple[Any, str]] = [
-        (on, str(Stage(stage).label)) for on, stage in
-        StageEvent.objects.filter(proceeding__case=case).values_list("on", "stage")]
-    found += [(paid_on, _("restitution payment")) for paid_on in
-              Payment.objects.filter(order__proceeding__case=case, corrects__isnull=True).values_list(
-                  "paid_on", flat=True)]
-    return sorted(found, key=lambda m: m[0])
+PAYMENT_MARKER = "payment"  # not a stage: a payment's row in the markers' one query

@@ -25,6 +25,7 @@ from access.legal import LegalAction, legal_can
 from accounts.models import Role, User
 from audit.models import ChangeRecord
 from audit.services import history_record, snapshot
+from care.models import ServiceDelivery
 from cases.models import Alert, Case, CaseStatus
 from cases.services import alert_raise
 from core import clock
@@ -61,6 +62,7 @@ from .models import (
     StageEvent,
     SurvivorRole,
 )
+from .selectors import delivery_costs_unclaimed
 
 
 class NotAllowed(PermissionDenied):
@@ -467,6 +469,42 @@ def loss_record(*, actor: Any, case: Case, head: str, description: str, amount: 
         for upload, content_type in zip(evidence, types, strict=True):
             _evidence_write(actor=actor, loss=loss, upload=upload, content_type=str(content_type))
     return loss
+
+
+def losses_prefill(*, actor: Any, case: Case, delivery_ids: Sequence[Any]) -> list[Loss]:
+    """Confirm the proposed medical and psychological costs (``selectors.delivery_costs_unclaimed``)
+    as losses, one per delivery, under the medical and psychological head, with the delivery's
+    service, date and cost. Refused, nothing saved: no delivery chosen, or one that is not (or no
+    longer) proposed: another case's, a draft, not a medical or psychological service, without a
+    cost, or already in the ledger (each delivery is written once)."""
+    _require_editor(actor, case)
+    wanted = list(dict.fromkeys(str(pk) for pk in delivery_ids or ()))
+    if not wanted:
+        raise ValidationError({"deliveries": [_("Choose at least one service delivery.")]})
+    with transaction.atomic():
+        # Locked, so two officers confirming at once cannot write one delivery twice.
+        proposed = {str(c.delivery_id): c for c in delivery_costs_unclaimed(case)}
+        locked = {str(d.pk) for d in ServiceDelivery.objects.select_for_update(of=("self",)).filter(
+            pk__in=[pk for pk in wanted if pk in proposed], legal_loss__isnull=True)}
+        if set(wanted) - locked:
+            raise ValidationError({"deliveries": [_(
+                "A chosen delivery is no longer proposed (already in the ledger, or changed); "
+                "nothing was saved. Look at the list again.")]})
+        losses = []
+        for pk in wanted:
+            c = proposed[pk]
+            description = _("%(service)s of %(date)s (service delivery)") % {
+                "service": c.service, "date": c.delivered_on.isoformat()}
+            try:
+                with transaction.atomic():
+                    loss = Loss.objects.create(case=case, head=LossHead.MEDICAL, description=description[:300],
+                                               amount=c.cost, incurred_on=c.delivered_on, delivery_id=c.delivery_id,
+                                               recorded_by=actor, recorded_at=clock.now())
+            except IntegrityError as exc:  # written by someone else a moment ago
+                raise ValidationError({"deliveries": [_("This delivery is already in the ledger.")]}) from exc
+            history_record(actor=actor, instance=loss, action=ChangeRecord.Action.CREATE, case_id=case.pk)
+            losses.append(loss)
+    return losses
 
 
 def evidence_attach(*, actor: Any, loss: Loss, upload: Upload) -> Evidence:

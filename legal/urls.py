@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{_c}lpsk/new/", views.lpsk_new, name="lpsk_new"),
     path(f"{_c}lpsk/<int:lpsk_id>/decision/", views.lpsk_decide, name="lpsk_decide"),
     path(f"{_c}losses/new/", views.loss_new, name="loss_new"),
+    path(f"{_c}losses/prefill/", views.losses_prefill, name="losses_prefill"),
     path(f"{_c}losses/<int:loss_id>/evidence/new/", views.evidence_new, name="evidence_new"),
     path(f"{_c}losses/<int:loss_id>/withdraw/", views.loss_withdraw, name="loss_withdraw"),
     path(f"{_c}evidence/<int:evidence_id>/", views.evidence, name="evidence"),

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -204,6 +205,25 @@ def loss_new(request: HttpRequest, case: Any) -> HttpResponse:
     return _form_page(request, case, form, title=_("Record a loss"), files=True, success=_("Loss recorded."),
                       save=save, intro=_("Heads of loss of UU 21/2007 Pasal 48(2) and Perma 1/2022. A claim "
                                          "counts only losses with an evidence document."))
+
+
+@legal_view(LegalAction.EDIT)
+def losses_prefill(request: HttpRequest, case: Any) -> HttpResponse:
+    """Propose the medical and psychological costs of recorded service deliveries; the officer
+    confirms which become losses."""
+    proposals = [(str(c.delivery_id), _("%(date)s · %(service)s · Rp %(cost)s") % {
+        "date": c.delivered_on.isoformat(), "service": c.service, "cost": intcomma(c.cost)})
+        for c in selectors.delivery_costs_unclaimed(case)]
+    form = f.PrefillForm(request.POST or None, proposals=proposals)
+    intro = (_("Recorded deliveries of medical and psychological services with a cost not yet in the ledger. "
+               "Each confirmed one becomes a loss under \"medical and psychological costs\"; attach the "
+               "receipt as evidence afterwards.") if proposals else
+             _("No recorded medical or psychological service delivery with a cost is waiting: every one is in "
+               "the ledger already, or none has a cost recorded."))
+    return _form_page(request, case, form, title=_("Prefill from service deliveries"), intro=intro,
+                      success=_("Losses recorded from the service deliveries."), submit=_("Add to the ledger"),
+                      save=lambda d: services.losses_prefill(actor=request.user, case=case,
+                                                             delivery_ids=d["deliveries"]))
 
 
 @legal_view(LegalAction.EDIT)

@@ -26,7 +26,7 @@ from .views import _params, _scope_label
 class IndicatorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["count", "share", "median"])
+    kind = serializers.ChoiceField(choices=["count", "share", "median", "sum"])
     group = serializers.CharField()
     source = serializers.CharField(help_text="The law or policy the indicator comes from.")  # type: ignore[assignment]
     period = serializers.CharField(help_text="How the period applies, in words.")
@@ -43,14 +43,25 @@ class TableSerializer(serializers.Serializer[Any]):
     suppressed_symbol = serializers.CharField()
 
 
+def _amounts(result: Any, i: int) -> dict[str, Any]:
+    """A sum's row also gives its amount and part in rupiah (null where hidden)."""
+    if result.indicator.kind != "sum":
+        return {}
+    found = result.sums[i] if i < len(result.sums) else None
+    return {"amount": str(found[0]) if found else None, "part": str(found[1]) if found else None}
+
+
 class IndicatorResultSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     title = serializers.CharField()
     kind = serializers.CharField()
-    value = serializers.FloatField(allow_null=True, help_text="Count, percentage or median days; null: hidden.")
+    value = serializers.FloatField(allow_null=True, help_text=(
+        "Count, percentage, median days, or for a sum the amount in rupiah (with a part: the percentage "
+        "of the amount); null: hidden."))
     previous_value = serializers.FloatField(allow_null=True)
     breakdown = serializers.CharField(allow_null=True)
-    rows = serializers.ListField(child=serializers.DictField(), help_text="label, value (null: hidden)")
+    rows = serializers.ListField(child=serializers.DictField(), help_text=(
+        "label, value (null: hidden); for a sum also amount and part (rupiah, null: hidden)"))
     table = TableSerializer()
 
 
@@ -131,7 +142,7 @@ class DashboardView(SintasAPIView):
                 "code": block.indicator.code, "title": str(block.indicator.title), "kind": block.indicator.kind,
                 "value": block.current.headline, "previous_value": block.previous.headline,
                 "breakdown": block.current.breakdown,
-                "rows": [{"label": label, "value": block.current.row_value(i)}
+                "rows": [{"label": label, "value": block.current.row_value(i), **_amounts(block.current, i)}
                          for i, label in enumerate(block.current.table.row_labels)],
                 "table": block.current.table.as_dict(),
             })

@@ -37,7 +37,7 @@ def bar_chart(block: Any) -> SafeString:
     values = [result.row_value(i) for i in range(len(rows))]
     if not rows:
         return mark_safe("")  # noqa: S308 - empty
-    top = 100.0 if indicator.kind == SHARE else max([v for v in values if v is not None] or [0]) or 1.0
+    top = 100.0 if indicator.kind == SHARE or block.current.is_amount_share else max([v for v in values if v is not None] or [0]) or 1.0
     plot_w = WIDTH - LABEL_W - VALUE_W
     height = TOP * 2 + len(rows) * (BAR_H + GAP)
     title = escape(str(indicator.title))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from . import conf, disclosure
 from .charts import bar_chart
-from .indicators import COUNT, MEDIAN, SHARE, Indicator, Params, Result, compute_many, disaggregations, registry
+from .indicators import COUNT, MEDIAN, SHARE, SUM, Indicator, Params, Result, compute_many, disaggregations, registry
 from .indicators.builtin import COVERAGE_SERVICES, reassessed
 
 EFFECTIVENESS_NOTE = gettext_lazy(
@@ -33,7 +33,17 @@ def format_value(indicator: Indicator, value: float | None) -> str:
         return f"{number_format(value, 1)}%"
     if indicator.kind == MEDIAN:
         return _("%(n)s days") % {"n": number_format(value, 1 if value % 1 else 0)}
+    if indicator.kind == SUM:
+        return f"{number_format(value, 1)}%" if indicator.part is not None else rupiah(value)
     return number_format(value, 0)
+
+
+def rupiah(value: Any) -> str:
+    return f"Rp {number_format(value, 0, force_grouping=True)}"
+
+
+def _percent_like(indicator: Indicator) -> bool:
+    return indicator.kind == SHARE or (indicator.kind == SUM and indicator.part is not None)
 
 
 @dataclass
@@ -61,7 +71,7 @@ class IndicatorBlock:
         if now is None or before is None:
             return ""
         diff = now - before
-        if self.indicator.kind == SHARE:
+        if _percent_like(self.indicator):
             return f"{'+' if diff >= 0 else ''}{number_format(diff, 1)} {_('points')}"
         return f"{'+' if diff >= 0 else ''}{number_format(diff, 1 if diff % 1 else 0)}"
 
@@ -75,14 +85,24 @@ class IndicatorBlock:
                 row["value"] = "–"  # nobody in the group: nothing to measure (not hidden)
             if self.indicator.kind == SHARE:
                 row["parts"] = [table.display(("cell", i, 0)), table.display(("row", i))]
+            elif self.indicator.kind == SUM:
+                row["parts"] = self._sum_parts(self.current.sums[i] if i < len(self.current.sums) else None,
+                                               table.display(("cell", i, 0)))
             else:
                 row["parts"] = [table.display(("cell", i, 0))]
             out.append(row)
         return out
 
+    def _sum_parts(self, found: Any, cases: str) -> list[str]:
+        amounts = [disclosure.SYMBOL, disclosure.SYMBOL] if found is None else [rupiah(found[1]), rupiah(found[0])]
+        return [*amounts, cases] if self.indicator.part is not None else [amounts[1], cases]
+
     def part_labels(self) -> list[str]:
         if self.indicator.kind == SHARE:
             return [str(self.indicator.met_label), _("total")]
+        if self.indicator.kind == SUM:
+            labels = [str(self.indicator.unit or _("amount")), _("number of cases")]
+            return [str(self.indicator.met_label), *labels] if self.indicator.part is not None else labels
         if self.indicator.kind == MEDIAN:
             return [_("number of cases")]
         return [str(self.indicator.unit or _("count"))]
@@ -91,6 +111,8 @@ class IndicatorBlock:
         table = self.current.table
         if self.indicator.kind == SHARE:
             return [table.display(("col", 0)), table.display(disclosure.GRAND)]
+        if self.indicator.kind == SUM:
+            return self._sum_parts(self.current.sum_total, table.display(disclosure.GRAND))
         return [table.display(disclosure.GRAND)]
 
 

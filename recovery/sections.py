@@ -1,7 +1,9 @@
 """The recovery trajectory on the case file: domain scores over time (an accessible SVG chart with
 a data table beside it), service deliveries as ticks, and what changed since the previous
 assessment. A fixed number of queries however many assessments: one for the scores, plus
-care's delivery markers and livelihood's income points on the economic domain."""
+the markers of the rooms registered with ``selectors.marker_reader_register`` (care's deliveries,
+legal's stages and payments for those who may see legal data) and livelihood's income points on the
+economic domain."""
 
 from __future__ import annotations
 
@@ -18,11 +20,11 @@ from core.sections import CaseSection
 from . import charts, conf, selectors
 
 
-def trajectory_context(case: Any, *, user: Any = None) -> dict[str, Any]:
+def trajectory_context(case: Any, user: Any) -> dict[str, Any]:
     points = selectors.trajectory_of(case.pk)
-    markers = selectors.delivery_markers(case.pk)
-    # Only what the viewing user may see (each reader checks); no user, no income points.
-    income = selectors.income_points(user, case) if user is not None else []
+    markers = selectors.trajectory_markers(user, case)
+    # Only what the viewing user may see (each reader checks).
+    income = selectors.income_points(user, case)
     latest = points[-1] if points else None
     previous = points[-2] if len(points) > 1 else None
     return {
@@ -44,7 +46,7 @@ def trajectory_section(request: Any, case: Any) -> CaseSection | None:
     user = request.user
     if not policy.can(user, Action.VIEW, case):
         return None
-    context = trajectory_context(case, user=user)
+    context = trajectory_context(case, user)
     context.update({
         "list_url": reverse("recovery:list", kwargs={"case_id": case.pk}),
         "start_url": reverse("recovery:start", kwargs={"case_id": case.pk}),

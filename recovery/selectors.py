@@ -90,21 +90,24 @@ def _follow_up_dates_by_case(case_ids: list[Any]) -> dict[Any, list[dt.date]]:
     return {case_id: sorted(dates) for case_id, dates in found.items()}
 
 
-# The trajectory's markers (services delivered, and later legal stages or placements) come from
-# rooms above this one, registered the same way.
-MarkerReader = Callable[[Any], list[tuple[dt.date, str]]]
+# The trajectory's markers (services delivered, legal stages and payments, later placements) come
+# from rooms above this one, registered the same way. A reader receives the viewer and the case: a
+# room whose data only some of the case's viewers may see (legal) gives the others nothing.
+MarkerReader = Callable[[Any, Any], list[tuple[dt.date, str]]]
 _MARKER_READERS: list[MarkerReader] = []
 
 
 def marker_reader_register(reader: MarkerReader) -> MarkerReader:
-    """Register a reader of a case's dated markers for the trajectory chart (a fixed number of queries)."""
+    """Register ``reader(user, case)``: the case's dated markers the user may see, for the trajectory
+    chart, in a fixed number of queries (the caller has checked that the user may see the case)."""
     if reader not in _MARKER_READERS:
         _MARKER_READERS.append(reader)
     return reader
 
 
-def delivery_markers(case_id: Any) -> list[tuple[dt.date, str]]:
-    return sorted(marker for reader in _MARKER_READERS for marker in reader(case_id))
+def trajectory_markers(user: Any, case: Any) -> list[tuple[dt.date, str]]:
+    """Every registered reader's markers for this viewer, oldest first."""
+    return sorted(marker for reader in _MARKER_READERS for marker in reader(user, case))
 
 
 # The economic domain's income points (livelihood's income follow-ups: working or not, the band

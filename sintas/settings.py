@@ -508,6 +508,7 @@ _ROOM_SETTINGS_FROM_ENV: dict[str, str] = {
     "SINTAS_LEGAL_COMPANION_WORKING_DAYS": "int",
     "SINTAS_LEGAL_EVIDENCE_MAX_BYTES": "int",
     "SINTAS_LEGAL_DUE_DAYS": "int",
+    "SINTAS_LEGAL_MEDICAL_SERVICES": "list",  # service codes whose delivery costs prefill the loss ledger
 }
 for _name, _kind in _ROOM_SETTINGS_FROM_ENV.items():
     if env_str(_name) is not None:

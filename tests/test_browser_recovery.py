@@ -211,7 +211,7 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
     trajectory = page.locator("section[aria-labelledby=trajectory-h]")
     chart = trajectory.locator("svg[role=img]")
     assert chart.count() == 1
-    assert "3 service deliveries are marked as ticks" in (chart.locator("desc").text_content() or "")
+    assert "3 dated events (services delivered" in (chart.locator("desc").text_content() or "")
     assert chart.locator("line title").count() == 3  # one tick per delivery
     scores = trajectory.locator("table", has=page.locator("caption", has_text="Domain scores by assessment"))
     rows = scores.locator("tbody tr")
@@ -224,7 +224,7 @@ def test_assess_plan_serve_reassess_trajectory(live_server: Any, browser: Any) -
         assert "improved" in row.inner_text(), f"{domain}: {row.inner_text()}"
     social = changes.locator("tbody tr", has=page.locator("th", has_text=labels["social"]))
     assert "unchanged" in social.inner_text()
-    trajectory.locator("details summary", has_text="3 service deliveries").click()
+    trajectory.locator("details summary", has_text="3 dated events").click()
     markers = trajectory.locator("details ul").inner_text()
     for label in ("12 Mar 2026: Safe housing", "20 May 2026: Psychological support",
                   "8 Jul 2026: Economic empowerment"):

@@ -103,11 +103,16 @@ NOT_EDITS: dict[str, str] = {
     **{name: READS for name in ("legal:overview", "legal:evidence", "legal:claim_pdf", "legal:payment_proof",
                                 "api-case-legal")},
     **{name: CREATES for name in ("legal:proceeding_new", "legal:stage_new", "legal:hearing_new", "legal:party_new",
-                                  "legal:lpsk_new", "legal:loss_new", "legal:evidence_new", "legal:claim_new",
+                                  "legal:lpsk_new", "legal:loss_new", "legal:losses_prefill", "legal:evidence_new", "legal:claim_new",
                                   "legal:order_new", "legal:payment_new", "legal:step_new", "api-case-legal-losses",
-                                  "api-legal-order-payments")},
-    **{name: STATE for name in ("legal:lpsk_decide", "legal:loss_withdraw")},
+                                  "api-legal-order-payments", "api-case-legal-losses-prefill",
+                                  "api-case-legal-proceedings", "api-legal-proceeding-stages",
+                                  "api-legal-proceeding-hearings", "api-legal-proceeding-claims",
+                                  "api-legal-proceeding-orders", "api-case-legal-lpsk")},
+    **{name: STATE for name in ("legal:lpsk_decide", "legal:loss_withdraw", "api-legal-lpsk-decision")},
     "legal:payment_correct": APPEND,
+    "api-legal-payment-corrections": APPEND,
+    "api-legal-claim-pdf": READS,
 }
 
 
@@ -457,6 +462,12 @@ API_EDITS: dict[tuple[str, str], ApiEdit] = {
     ("api-case-plan", "put"): ApiEdit("plan", "put", _api_case("plan/"), None, {"priorities": "mine", "goals": []}),
     ("api-livelihood-profile", "put"): ApiEdit("economic_profile", "put", _api_case("livelihood/profile/"), None,
                                                {"languages": "mine"}),
+    ("api-legal-proceeding-detail", "patch"): ApiEdit(
+        "proceeding", "patch", lambda p, o: f"/api/v1/cases/{p.case_a.pk}/legal/proceedings/{o['proceeding'].pk}/",
+        None, {"title": "mine"}),
+    ("api-legal-hearing-detail", "patch"): ApiEdit(
+        "hearing", "patch", lambda p, o: f"/api/v1/cases/{p.case_a.pk}/legal/hearings/{o['hearing'].pk}/", None,
+        {"companion_name": "mine"}),
     ("api-opportunity-detail", "patch"): ApiEdit(
         "opportunity", "patch", lambda p, o: f"/api/v1/livelihood/opportunities/{o['opportunity'].pk}/", None,
         {"title": "mine"}),

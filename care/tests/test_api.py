@@ -31,15 +31,16 @@ def test_deliveries_create_draft_complete_and_refuse(providing: Any, set_now: An
     assert response.status_code == 400 and set(response.json()) == {"service", "delivered_on"}
     response = client.patch(f"{base}{draft['id']}/", {
         "status": "recorded", "service": "police_report_forwarded", "delivered_on": "2026-03-04",
-        "delivered_time": "09:15", "duration_minutes": 20, "place_region": "53.71", "version": 1}, format="json")
+        "delivered_time": "09:15", "duration_minutes": 20, "place_region": "53.71", "cost": "125000", "version": 1}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
+    assert body["cost"] == "125000"
     assert body["status"] == "recorded" and body["delivered_time"] == "09:15"
     assert body["delivered_at"] == "2026-03-04T09:15:00+08:00"
-    # refused: future date, negative duration; nothing saved
+    # refused: future date, negative duration, negative cost; nothing saved
     response = client.post(base, {"status": "recorded", "service": "medical_care", "delivered_on": "2026-03-09",
-                                  "duration_minutes": -1}, format="json")
-    assert response.status_code == 400 and {"delivered_on", "duration_minutes"} <= set(response.json())
+                                  "duration_minutes": -1, "cost": -3}, format="json")
+    assert response.status_code == 400 and {"delivered_on", "duration_minutes", "cost"} <= set(response.json())
     assert ServiceDelivery.objects.count() == 1
     listing = client.get(base).json()
     assert listing["count"] == 1

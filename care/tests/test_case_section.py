@@ -66,6 +66,6 @@ def test_delivery_markers_in_one_query(providing: Any, set_now: Any) -> None:
                   values={"service": "legal_aid", "delivered_on": dt.date(2026, 3, 3)})
     delivery_save(actor=p.a_caseworker, case=p.case_a, values={"service": "repatriation"})  # a draft: not shown
     with CaptureQueriesContext(connection) as ctx:
-        markers = delivery_markers(p.case_a.pk)
+        markers = delivery_markers(p.a_caseworker, p.case_a)
     assert len(ctx.captured_queries) == 1
     assert markers == [(dt.date(2026, 3, 3), "Legal aid"), (dt.date(2026, 3, 4), "Medical care")]

@@ -220,3 +220,43 @@ def test_delivery_towards_a_plan_goal_of_this_case_only(providing: Any) -> None:
     delivery = delivery_save(actor=p.a_caseworker, case=p.case_a, complete=True, values={
         "service": "medical_care", "delivered_on": dt.date(2026, 3, 4), "goal": goal.pk})
     assert delivery.goal == goal and list(goal.deliveries.all()) == [delivery]
+
+
+def test_a_delivery_has_an_optional_cost_in_whole_rupiah_never_negative(providing: Any, set_now: Any) -> None:
+    p = providing
+    for bad, message in (("-1", "negative"), ("12.5", "whole number"), ("abc", "amount"),
+                         (10 ** 14, "too large")):
+        with pytest.raises(ValidationError) as exc:
+            delivery_save(actor=p.a_caseworker, case=p.case_a, complete=True, values={
+                "service": "medical_care", "delivered_on": dt.date(2026, 3, 4), "cost": bad})
+        assert message in _errors(exc)["cost"][0]
+    assert not ServiceDelivery.objects.exists()
+    free = delivery_save(actor=p.a_caseworker, case=p.case_a, complete=True, values={
+        "service": "medical_care", "delivered_on": dt.date(2026, 3, 4), "cost": "0"})
+    assert free.cost == 0
+    done = delivery_save(actor=p.a_caseworker, case=p.case_a, complete=True, values={
+        "service": "medical_care", "delivered_on": dt.date(2026, 3, 4)})
+    assert done.cost is None
+    delivery_save(actor=p.a_caseworker, case=p.case_a, delivery=done, complete=True, version=done.version,
+                  values={"cost": "350000"})
+    done.refresh_from_db()
+    assert done.cost == 350_000
+    change = ChangeRecord.objects.filter(model="care.servicedelivery", object_id=str(done.pk),
+                                         action=ChangeRecord.Action.UPDATE).get()
+    assert "cost" in str(change.changes)
+    page = login(Client(), p.a_caseworker).get(reverse("care:deliveries", kwargs={"case_id": p.case_a.pk}))
+    assert "Rp 350.000" in page.content.decode() or "Rp 350,000" in page.content.decode()
+
+
+def test_the_delivery_form_takes_the_cost(providing: Any, set_now: Any) -> None:
+    p = providing
+    client = login(Client(), p.a_caseworker)
+    url = reverse("care:delivery_new", kwargs={"case_id": p.case_a.pk})
+    page = client.get(url)
+    assert 'name="cost"' in page.content.decode()
+    response = client.post(url, {"action": "record", "service": "psychological_support", "delivered_on": "2026-03-04",
+                                 "delivered_by": p.a_caseworker.pk, "cost": "-5"})
+    assert response.status_code == 200 and not ServiceDelivery.objects.exists()
+    response = client.post(url, {"action": "record", "service": "psychological_support", "delivered_on": "2026-03-04",
+                                 "delivered_by": p.a_caseworker.pk, "cost": "250000"})
+    assert response.status_code == 302 and ServiceDelivery.objects.get().cost == 250_000

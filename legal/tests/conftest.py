@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from conftest import Personas
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def _indonesian() -> Iterator[None]:
+    """Each test starts in Indonesian (the site's language), whatever an earlier test's request left active."""
+    with translation.override("id"):
+        yield
 
 
 @pytest.fixture(autouse=True)

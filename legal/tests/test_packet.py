@@ -39,3 +39,26 @@ def test_trajectory_markers_for_legal_viewers_only(personas: Personas) -> None:
     assert markers[0][0] == dt.date(2026, 3, 5) and markers[-1] == (dt.date(2026, 5, 20), "pembayaran restitusi")
     assert len(markers) == 8  # report, investigation, P-21, prosecution, trial, verdict, final; one payment
     assert trajectory_markers(personas.a_supervisor, personas.case_a) == []
+
+
+def test_the_trajectory_chart_shows_legal_markers_only_to_those_who_may_see_legal_data(personas: Personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legal.selectors import trajectory_markers
+    from recovery import selectors as recovery_selectors
+    from recovery.sections import trajectory_context
+
+    p = personas
+    order = to_verdict(p)
+    services.payment_record(actor=p.a_legal, order=order, paid_on=dt.date(2026, 5, 20), amount=1000,
+                            channel="court", proof_reference="KW-1")
+    with CaptureQueriesContext(connection) as ctx:
+        trajectory_markers(p.a_legal, p.case_a)  # a legal officer: no team lookup
+    assert len(ctx.captured_queries) == 1  # stages and payments in one query
+    team = recovery_selectors.trajectory_markers(p.a_caseworker, p.case_a)
+    assert len(team) == 8 and [d for d, _label in team] == sorted(d for d, _label in team)
+    assert (dt.date(2026, 5, 20), "pembayaran restitusi") in team
+    assert trajectory_context(p.case_a, p.a_legal)["markers"] == team
+    assert recovery_selectors.trajectory_markers(p.a_supervisor, p.case_a) == []  # off the team: nothing legal
+

@@ -7,7 +7,10 @@ from. Rooms add theirs with ``register`` in their ``AppConfig.ready()``; the eng
 turns a definition into aggregate SQL (one grouped query per indicator and period, never a loop
 over rows) and every result into a disclosure-controlled table (``monitoring.disclosure``).
 
-The unit is the case (one survivor's identification and the services that follow it).
+The unit is the case (one survivor's identification and the services that follow it). A ``SUM``
+indicator adds up an amount per case (rupiah: restitution ordered), and with a ``part`` (what of
+it was paid) shows the share of the amount; its groups are disclosure-controlled by their number
+of cases, and an amount is shown only where that count is.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Aggregate, Count, DecimalField, F, FloatField, Func, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -36,6 +40,7 @@ from survivors import lawful_use
 COUNT = "count"
 SHARE = "share"
 MEDIAN = "median"
+SUM = "sum"
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,9 @@ def disaggregations() -> dict[str, Disaggregation]:
 class Indicator:
     """One indicator. ``population(params)`` gives the cases counted (the denominator for a share);
     ``numerator`` a Q on those cases (shares); ``value`` an integer expression to summarise
-    (medians). ``period`` says in words how the period applies; ``source`` the law or policy."""
+    (medians) or an amount per case to add up (sums, with ``part``: the amount of it that counts as
+    met, so the figure is the share of the amount). ``period`` says in words how the period
+    applies; ``source`` the law or policy."""
 
     code: str
     title: Any
@@ -160,6 +167,7 @@ class Indicator:
     # Narrows the population (a Q on it): indicators with the same ``population`` function are
     # computed together in one grouped query (``compute_many``), each with its own filter.
     population_filter: Callable[[Params], Q] | None = None
+    part: Callable[[Params], Any] | None = None
     unit: Any = ""
     group: Any = ""
     disaggregations: tuple[str, ...] = DISAGGREGATIONS_ALL
@@ -175,12 +183,14 @@ _REGISTRY: dict[str, Indicator] = {}
 
 def register(indicator: Indicator) -> Indicator:
     """Add an indicator (idempotent by code: registering the same code again replaces it)."""
-    if indicator.kind not in (COUNT, SHARE, MEDIAN):
+    if indicator.kind not in (COUNT, SHARE, MEDIAN, SUM):
         raise ValueError(f"unknown indicator kind {indicator.kind!r}")
     if indicator.kind == SHARE and indicator.numerator is None:
         raise ValueError("a share needs a numerator")
-    if indicator.kind == MEDIAN and indicator.value is None:
-        raise ValueError("a median needs a value")
+    if indicator.kind in (MEDIAN, SUM) and indicator.value is None:
+        raise ValueError(f"a {indicator.kind} needs a value")
+    if indicator.part is not None and indicator.kind != SUM:
+        raise ValueError("only a sum has a part")
     _REGISTRY[indicator.code] = indicator
     return indicator
 
@@ -233,6 +243,21 @@ class Result:
     table: CountTable  # counts (COUNT), met/not met with denominators (SHARE), group sizes (MEDIAN)
     medians: list[float | None] = field(default_factory=list)  # MEDIAN: per row, None where hidden
     median_total: float | None = None
+    sums: list[tuple[Decimal, Decimal] | None] = field(default_factory=list)  # SUM: (amount, part) per row
+    sum_total: tuple[Decimal, Decimal] | None = None
+
+    @property
+    def is_amount_share(self) -> bool:
+        """A sum with a part: its figure is the share of the amount, in percent."""
+        return self.indicator.kind == SUM and self.indicator.part is not None
+
+    def _sum_value(self, found: tuple[Decimal, Decimal] | None) -> float | None:
+        if found is None:
+            return None
+        amount, part = found
+        if self.indicator.part is None:
+            return float(amount)
+        return float(part * 100 / amount) if amount else None
 
     @property
     def headline(self) -> float | None:
@@ -241,6 +266,8 @@ class Result:
             return self.table.total()
         if self.indicator.kind == SHARE:
             return disclosure.share_total(self.table)
+        if self.indicator.kind == SUM:
+            return self._sum_value(self.sum_total)
         return self.median_total
 
     def row_value(self, i: int) -> float | None:
@@ -248,6 +275,8 @@ class Result:
             return self.table.cell(i)
         if self.indicator.kind == SHARE:
             return disclosure.share_of(self.table, i)
+        if self.indicator.kind == SUM:
+            return self._sum_value(self.sums[i] if i < len(self.sums) else None)
         return self.medians[i] if i < len(self.medians) else None
 
     @property
@@ -311,8 +340,38 @@ def compute(indicator: Indicator, params: Params, breakdown: str | None = None) 
         total = _median(all_values) if table.total() is not None and all_values else None
         return Result(indicator, params, breakdown, table, medians, total)
 
+    if indicator.kind == SUM:
+        return _sum_result(indicator, params, breakdown, dim, qs)
+
     found = _grouped(qs, [indicator], params)[0]
     return _result(indicator, params, breakdown, dim, found)
+
+
+def _sum_result(indicator: Indicator, params: Params, breakdown: str | None, dim: Disaggregation | None,
+                qs: QuerySet[Any]) -> Result:
+    """A SUM: per group the number of cases with an amount, the amount and its part, in one grouped
+    query. Groups are suppressed by their number of cases; an amount shows only where its count does."""
+    assert indicator.value is not None
+    if indicator.population_filter is not None:
+        qs = qs.filter(indicator.population_filter(params))
+    part = indicator.part(params) if indicator.part is not None else Value(0)
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=0))
+    rows = list(qs.annotate(_value=indicator.value(params), _part=part).filter(_value__gt=0).values("_group")
+                .annotate(n=Count("pk"), amount=Coalesce(Sum("_value"), zero), paid=Coalesce(Sum("_part"), zero)))
+    found = {row["_group"]: (row["n"], Decimal(row["amount"]), Decimal(row["paid"])) for row in rows}
+    codes = _ordered_codes(dim, [g for g, (n, _a, _p) in found.items() if n > 0])
+    labels = _labels(dim, codes)
+    table = disclosure.suppress(CountTable.one_way(
+        indicator.title, [labels[c] for c in codes], [found.get(c, (0, None, None))[0] for c in codes],
+        codes=[_code_str(c) for c in codes], count_label=str(_("number of cases"))), params.k)
+    sums: list[tuple[Decimal, Decimal] | None] = [
+        (found[c][1], found[c][2]) if c in found and table.cell(i) is not None else None
+        for i, c in enumerate(codes)]
+    total = None
+    if table.total() is not None:
+        total = (sum((a for _n, a, _p in found.values()), Decimal(0)),
+                 sum((p for _n, _a, p in found.values()), Decimal(0)))
+    return Result(indicator, params, breakdown, table, sums=sums, sum_total=total)
 
 
 def _aggregates(indicator: Indicator, params: Params, n: int) -> dict[str, Any]:
@@ -374,7 +433,7 @@ def compute_many(indicators: Sequence[Indicator], params: Params, breakdown: str
     batches: dict[tuple[Any, str | None], list[Indicator]] = {}
     for indicator in indicators:
         dim_code = breakdown if breakdown in indicator.disaggregations else None
-        if indicator.kind == MEDIAN:
+        if indicator.kind in (MEDIAN, SUM):
             results[indicator.code] = compute(indicator, params, dim_code)
         else:
             batches.setdefault((indicator.population, dim_code), []).append(indicator)
@@ -418,6 +477,6 @@ def db_is_postgres() -> bool:
 
 
 __all__ = [
-    "COUNT", "MEDIAN", "SHARE", "DaysBetween", "Disaggregation", "Indicator", "Params", "Result", "Cast",
+    "COUNT", "MEDIAN", "SHARE", "SUM", "DaysBetween", "Disaggregation", "Indicator", "Params", "Result", "Cast",
     "Coalesce", "cases_in_scope", "compute", "disaggregations", "get", "register", "registry",
 ]

@@ -167,7 +167,7 @@ def test_the_section_reads_scores_in_one_query(personas: Personas) -> None:
     for n in (2, 18):
         _trajectory(personas, n)
         with CaptureQueriesContext(connection) as ctx:
-            context = trajectory_context(personas.case_a)
+            context = trajectory_context(personas.case_a, personas.a_caseworker)
         recovery_queries = [q for q in ctx.captured_queries if "recovery_" in q["sql"]]
         assert len(recovery_queries) == 1  # the scores; the rest is care's delivery markers
         counts.append(len(ctx.captured_queries))
@@ -178,8 +178,8 @@ def test_the_section_reads_scores_in_one_query(personas: Personas) -> None:
 def test_delivery_markers_appear_as_ticks(personas: Personas, monkeypatch: object) -> None:
     from recovery import selectors
 
-    monkeypatch.setattr(selectors, "delivery_markers",  # type: ignore[attr-defined]
-                        lambda case_id: [(dt.date(2026, 3, 20), "konseling")])
+    monkeypatch.setattr(selectors, "trajectory_markers",  # type: ignore[attr-defined]
+                        lambda user, case: [(dt.date(2026, 3, 20), "konseling")])
     _trajectory(personas, 2)
     html = login(Client(), personas.a_caseworker).get(reverse("cases:detail", kwargs={"case_id": personas.case_a.pk}))
     content = html.content.decode()
