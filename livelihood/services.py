@@ -18,6 +18,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access import livelihood as rules
@@ -734,6 +735,9 @@ def income_follow_up_record(*, actor: Any, case: Case, months_after: Any, record
         e.add("recorded_on", _("This field is required."))
     elif recorded_on > clock.today():
         e.add("recorded_on", _("This date is in the future."))
+    elif recorded_on < case.identified_on:
+        e.add("recorded_on", _("This date is before the case was identified (%(date)s).")
+              % {"date": date_format(case.identified_on, "SHORT_DATE_FORMAT")})
     income = _not_negative(e, "monthly_income", monthly_income)
     if debt_change not in DebtChange.values:
         e.add("debt_change", _("Choose a value."))

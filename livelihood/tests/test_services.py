@@ -220,6 +220,12 @@ def test_income_follow_up_is_banded_against_the_minimum_wage(personas: Any) -> N
                                          recorded_on=dt.date(2026, 3, 10), working=False, monthly_income=-1,
                                          debt_change="same")
     assert set(exc.value.message_dict) == {"months_after", "monthly_income"}
+    with pytest.raises(ValidationError) as exc:  # a visit before the survivor was even identified
+        services.income_follow_up_record(actor=personas.a_caseworker, case=case, months_after=12,
+                                         recorded_on=case.identified_on - dt.timedelta(days=1), working=True,
+                                         monthly_income=3_000_000, debt_change="same")
+    assert "sebelum kasus diidentifikasi" in exc.value.message_dict["recorded_on"][0]
+    assert not case.income_follow_ups.filter(months_after=12).exists()
     assert services.income_band(1_000_000, 2_723_750) == "below_half"
     assert services.income_band(2_000_000, 2_723_750) == "below"
 
