@@ -405,6 +405,42 @@ class StageListView(SintasAPIView):
         return Response(StageSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
+class PartyInputSerializer(serializers.Serializer[Any]):
+    party_role = serializers.ChoiceField(choices=PartyRole.choices)
+    party_relationship = serializers.ChoiceField(choices=Relationship.choices)
+    at_large = serializers.BooleanField(required=False, default=False)
+    name = serializers.CharField(max_length=200, help_text="Kept encrypted; never returned by the API.")
+    identity_note = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                          help_text="Other identifying details; kept encrypted, never returned.")
+
+
+class PartyListView(SintasAPIView):
+    serializer_classes = {"GET": PartyOutSerializer, "POST": PartyInputSerializer}
+    pagination_class = None
+
+    @extend_schema(summary="The suspects and perpetrators of a proceeding (without identity)",
+                   parameters=[CASE_ID, PROCEEDING_ID], responses={200: PartyOutSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request: Request, case_id: str, proceeding_id: int) -> Response:
+        case = legal_case_get_for_user(request.user, case_id, LegalAction.VIEW)
+        proceeding = selectors.proceeding_get(case, proceeding_id)
+        _log(request, case)
+        return Response(PartyOutSerializer(Party.objects.filter(proceeding=proceeding).order_by("pk"), many=True).data)
+
+    @extend_schema(summary="Record a suspect or perpetrator (identity encrypted, never returned)",
+                   parameters=[CASE_ID, PROCEEDING_ID], request=PartyInputSerializer,
+                   responses={201: PartyOutSerializer, 400: INVALID, 404: NOT_FOUND})
+    def post(self, request: Request, case_id: str, proceeding_id: int) -> Response:
+        case = legal_case_get_for_user(request.user, case_id, LegalAction.EDIT)
+        proceeding = selectors.proceeding_get(case, proceeding_id)
+        s = PartyInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        party = services.party_record(actor=request.user, proceeding=proceeding, role=d["party_role"],
+                                      relationship=d["party_relationship"], at_large=d["at_large"], name=d["name"],
+                                      identity_note=d.get("identity_note", ""))
+        return Response(PartyOutSerializer(party).data, status=status.HTTP_201_CREATED)
+
+
 class HearingSerializer(serializers.ModelSerializer[Hearing]):
     has_companion = serializers.BooleanField(read_only=True)
     companion_user_name = serializers.SerializerMethodField()

@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{_c}proceedings/", api.ProceedingListView.as_view(), name="api-case-legal-proceedings"),
     path(_p, api.ProceedingDetailView.as_view(), name="api-legal-proceeding-detail"),
     path(f"{_p}stages/", api.StageListView.as_view(), name="api-legal-proceeding-stages"),
+    path(f"{_p}parties/", api.PartyListView.as_view(), name="api-legal-proceeding-parties"),
     path(f"{_p}hearings/", api.HearingListView.as_view(), name="api-legal-proceeding-hearings"),
     path(f"{_p}claims/", api.ClaimListView.as_view(), name="api-legal-proceeding-claims"),
     path(f"{_p}orders/", api.OrderListView.as_view(), name="api-legal-proceeding-orders"),

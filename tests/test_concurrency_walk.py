@@ -106,7 +106,7 @@ NOT_EDITS: dict[str, str] = {
                                   "legal:lpsk_new", "legal:loss_new", "legal:losses_prefill", "legal:evidence_new", "legal:claim_new",
                                   "legal:order_new", "legal:payment_new", "legal:step_new", "api-case-legal-losses",
                                   "api-legal-order-payments", "api-case-legal-losses-prefill",
-                                  "api-case-legal-proceedings", "api-legal-proceeding-stages",
+                                  "api-case-legal-proceedings", "api-legal-proceeding-stages", "api-legal-proceeding-parties",
                                   "api-legal-proceeding-hearings", "api-legal-proceeding-claims",
                                   "api-legal-proceeding-orders", "api-case-legal-lpsk")},
     **{name: STATE for name in ("legal:lpsk_decide", "legal:loss_withdraw", "api-legal-lpsk-decision")},

@@ -10,7 +10,7 @@ from api.tests.conftest import token_client
 from audit.models import AccessLogEntry
 from conftest import Personas
 from legal import services
-from legal.models import Claim, Hearing, LpskApplication, Order, Payment, Proceeding, StageEvent
+from legal.models import Claim, Hearing, LpskApplication, Order, Party, Payment, Proceeding, StageEvent
 
 from .conftest import PDF, to_trial, to_verdict
 
@@ -155,7 +155,28 @@ def test_the_new_routes_are_in_the_schema(personas: Personas) -> None:
     to_verdict(personas)
     text = token_client(personas.a_legal).get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     for path in ("proceedings/", "proceedings/{proceeding_id}/", "proceedings/{proceeding_id}/stages/",
-                 "proceedings/{proceeding_id}/hearings/", "proceedings/{proceeding_id}/claims/",
+                 "proceedings/{proceeding_id}/hearings/", "proceedings/{proceeding_id}/parties/", "proceedings/{proceeding_id}/claims/",
                  "proceedings/{proceeding_id}/orders/", "hearings/{hearing_id}/", "claims/{claim_id}/pdf/",
                  "lpsk/", "lpsk/{lpsk_id}/decision/", "payments/{payment_id}/corrections/", "losses/prefill/"):
         assert f"/api/v1/cases/{{case_id}}/legal/{path}" in text, path
+
+
+def test_parties_recorded_over_the_api_never_show_their_identity(personas: Personas) -> None:
+    p = personas
+    api = token_client(p.a_legal)
+    proceeding = api.post(_base(p) + "proceedings/", {"title": "TPPO Batam"}, format="json").json()
+    url = f"{_base(p)}proceedings/{proceeding['id']}/parties/"
+    created = api.post(url, {"party_role": "suspect", "party_relationship": "recruiter", "at_large": True,
+                             "name": "Budi Contoh", "identity_note": "tinggal di Batam"}, format="json")
+    assert created.status_code == 201, created.json()
+    assert "Budi" not in created.content.decode() and created.json()["at_large"] is True
+    listed = api.get(url)
+    assert listed.status_code == 200 and [r["id"] for r in listed.json()] == [created.json()["id"]]
+    assert "Budi" not in listed.content.decode()
+    assert Party.objects.get().name == "Budi Contoh"  # kept, encrypted at rest
+    refused = api.post(url, {"party_role": "suspect", "party_relationship": "recruiter", "name": ""},
+                       format="json")
+    assert refused.status_code == 400 and Party.objects.count() == 1
+    assert token_client(p.b_legal).get(url).status_code == 404
+    assert token_client(p.a_psychologist).post(url, {"party_role": "suspect", "party_relationship": "recruiter",
+                                                     "name": "X"}, format="json").status_code == 404
