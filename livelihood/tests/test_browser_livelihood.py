@@ -8,7 +8,6 @@ no JavaScript error. The interface is switched to English first (selectors by vi
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any
 
@@ -28,6 +27,7 @@ def _submit(page: Any, button: Any) -> None:
 def test_profile_suggestions_choice_completion_placement_income(live_server: Any, browser: Any) -> None:
     from accounts.models import Organisation, Role
     from conftest import make_user, register_case
+    from core import clock
     from livelihood import services
     from livelihood.models import Enrolment, IncomeFollowUp, MatchChoice, Placement
     from referrals.models import Referral
@@ -50,7 +50,7 @@ def test_profile_suggestions_choice_completion_placement_income(live_server: Any
     case = register_case(user)
     partner(centre)  # in the partner directory, providing economic empowerment
     consent_record(actor=user, case=case, data=ConsentInput(
-        purpose="referral", lawful_basis="consent", given_by="survivor", given_on=dt.date.today(),
+        purpose="referral", lawful_basis="consent", given_by="survivor", given_on=clock.today(),
         recipient_organisation_id=centre.pk))
 
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="id-ID")
@@ -131,7 +131,7 @@ def test_profile_suggestions_choice_completion_placement_income(live_server: Any
     page.fill("#id_employer_name", "CV Tenun Ina")
     page.select_option("#id_sector", "C_Manufacturing")
     page.fill("#id_region", "53.71")
-    page.fill("#id_started_on", dt.date.today().isoformat())
+    page.fill("#id_started_on", clock.today().isoformat())
     page.fill("#id_monthly_wage", "3000000")
     page.fill("#id_hours_per_week", "40")
     page.select_option("#id_contract_type", "pkwt")
